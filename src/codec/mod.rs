@@ -1,0 +1,7 @@
+//! Serialized formats and how they map to the domain: pure encoders and decoders, no IO.
+//!
+//! Each format has its own types, converted to and from [`crate::domain`] explicitly, so that
+//! a format can change without the model changing.
+
+pub mod protojson;
+pub mod rest;

@@ -1,0 +1,255 @@
+//! MLflow's REST JSON: the shapes `mlflow server` answers with (protobuf's JSON mapping, as
+//! MLflow prints it), and decoders for the entities it sends.
+//!
+//! As protobuf's printer does, empty lists and absent optional fields are left out, doubles
+//! use [`protojson`](super::protojson) and 64-bit integers are JSON numbers.
+
+use serde_json::{json, Map, Value};
+
+use super::protojson::{double_from_json, double_to_json};
+use crate::domain::{
+    Dataset, DatasetInput, DomainError, Experiment, FileInfo, Metric, Param, Run, RunInfo, Tag,
+};
+
+fn put_list(object: &mut Map<String, Value>, key: &str, items: Vec<Value>) {
+    if !items.is_empty() {
+        object.insert(key.to_owned(), Value::Array(items));
+    }
+}
+
+fn put_opt<T: Into<Value>>(object: &mut Map<String, Value>, key: &str, value: Option<T>) {
+    if let Some(v) = value {
+        object.insert(key.to_owned(), v.into());
+    }
+}
+
+pub fn tag_to_json(tag: &Tag) -> Value {
+    json!({ "key": tag.key, "value": tag.value })
+}
+
+pub fn param_to_json(param: &Param) -> Value {
+    json!({ "key": param.key, "value": param.value })
+}
+
+pub fn metric_to_json(metric: &Metric) -> Value {
+    json!({
+        "key": metric.key,
+        "value": double_to_json(metric.value),
+        "timestamp": metric.timestamp,
+        "step": metric.step,
+    })
+}
+
+pub fn experiment_to_json(experiment: &Experiment) -> Value {
+    let mut o = Map::new();
+    o.insert(
+        "experiment_id".into(),
+        experiment.experiment_id.clone().into(),
+    );
+    o.insert("name".into(), experiment.name.clone().into());
+    o.insert(
+        "artifact_location".into(),
+        experiment.artifact_location.clone().into(),
+    );
+    o.insert(
+        "lifecycle_stage".into(),
+        experiment.lifecycle_stage.as_str().into(),
+    );
+    put_opt(&mut o, "last_update_time", experiment.last_update_time);
+    put_opt(&mut o, "creation_time", experiment.creation_time);
+    put_list(
+        &mut o,
+        "tags",
+        experiment.tags.iter().map(tag_to_json).collect(),
+    );
+    Value::Object(o)
+}
+
+pub fn run_info_to_json(info: &RunInfo) -> Value {
+    let mut o = Map::new();
+    o.insert("run_uuid".into(), info.run_id.clone().into());
+    o.insert("experiment_id".into(), info.experiment_id.clone().into());
+    o.insert("run_name".into(), info.run_name.clone().into());
+    o.insert("user_id".into(), info.user_id.clone().into());
+    o.insert("status".into(), info.status.as_str().into());
+    put_opt(&mut o, "start_time", info.start_time);
+    put_opt(&mut o, "end_time", info.end_time);
+    o.insert("artifact_uri".into(), info.artifact_uri.clone().into());
+    o.insert(
+        "lifecycle_stage".into(),
+        info.lifecycle_stage.as_str().into(),
+    );
+    o.insert("run_id".into(), info.run_id.clone().into());
+    Value::Object(o)
+}
+
+fn dataset_input_to_json(input: &DatasetInput) -> Value {
+    let d = &input.dataset;
+    let mut dataset = Map::new();
+    dataset.insert("name".into(), d.name.clone().into());
+    dataset.insert("digest".into(), d.digest.clone().into());
+    dataset.insert("source_type".into(), d.source_type.clone().into());
+    dataset.insert("source".into(), d.source.clone().into());
+    put_opt(&mut dataset, "schema", d.schema.clone());
+    put_opt(&mut dataset, "profile", d.profile.clone());
+    let mut o = Map::new();
+    put_list(&mut o, "tags", input.tags.iter().map(tag_to_json).collect());
+    o.insert("dataset".into(), Value::Object(dataset));
+    Value::Object(o)
+}
+
+pub fn run_to_json(run: &Run) -> Value {
+    let mut data = Map::new();
+    put_list(
+        &mut data,
+        "metrics",
+        run.data.metrics.iter().map(metric_to_json).collect(),
+    );
+    put_list(
+        &mut data,
+        "params",
+        run.data.params.iter().map(param_to_json).collect(),
+    );
+    put_list(
+        &mut data,
+        "tags",
+        run.data.tags.iter().map(tag_to_json).collect(),
+    );
+    let mut inputs = Map::new();
+    put_list(
+        &mut inputs,
+        "dataset_inputs",
+        run.inputs.iter().map(dataset_input_to_json).collect(),
+    );
+    json!({
+        "info": run_info_to_json(&run.info),
+        "data": Value::Object(data),
+        "inputs": Value::Object(inputs),
+    })
+}
+
+pub fn file_info_to_json(file: &FileInfo) -> Value {
+    let mut o = Map::new();
+    o.insert("path".into(), file.path.clone().into());
+    o.insert("is_dir".into(), file.is_dir.into());
+    put_opt(&mut o, "file_size", file.file_size);
+    Value::Object(o)
+}
+
+// Decoders.
+
+/// A JSON integer, or a string holding one (protobuf's JSON mapping allows both for int64).
+pub fn int_from_json(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A JSON string; numbers and booleans are taken as their text, as MLflow's parser does.
+pub fn text_from_json(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(if *b { "True" } else { "False" }.to_owned()),
+        _ => None,
+    }
+}
+
+fn field<'a>(object: &'a Value, name: &str, what: &str) -> Result<&'a Value, DomainError> {
+    object.get(name).filter(|v| !v.is_null()).ok_or_else(|| {
+        DomainError::invalid(format!(
+            "Missing value for required parameter '{name}' in {what}."
+        ))
+    })
+}
+
+fn text_field(object: &Value, name: &str, what: &str) -> Result<String, DomainError> {
+    let value = field(object, name, what)?;
+    text_from_json(value).ok_or_else(|| {
+        DomainError::invalid(format!(
+            "Invalid value {value} for parameter '{name}' in {what}: expected a string."
+        ))
+    })
+}
+
+/// `{key, value}` as a tag.
+pub fn tag_from_json(value: &Value) -> Result<Tag, DomainError> {
+    Ok(Tag::new(
+        text_field(value, "key", "a tag")?,
+        text_field(value, "value", "a tag")?,
+    ))
+}
+
+/// `{key, value}` as a param.
+pub fn param_from_json(value: &Value) -> Result<Param, DomainError> {
+    Ok(Param::new(
+        text_field(value, "key", "a param")?,
+        text_field(value, "value", "a param")?,
+    ))
+}
+
+/// `{key, value, timestamp, step}` as a metric point; `step` defaults to 0.
+pub fn metric_from_json(value: &Value) -> Result<Metric, DomainError> {
+    let key = text_field(value, "key", "a metric")?;
+    let raw_value = field(value, "value", "a metric")?;
+    let metric_value = double_from_json(raw_value).ok_or_else(|| {
+        DomainError::invalid(format!(
+            "Got invalid value {raw_value} for metric '{key}'. Please specify value as a valid double (64-bit floating point)"
+        ))
+    })?;
+    let raw_timestamp = field(value, "timestamp", "a metric")?;
+    let timestamp = int_from_json(raw_timestamp).ok_or_else(|| {
+        DomainError::invalid(format!(
+            "Got invalid timestamp {raw_timestamp} for metric '{key}'. Timestamp must be a nonnegative long (64-bit integer) "
+        ))
+    })?;
+    let step = match value.get("step").filter(|v| !v.is_null()) {
+        None => 0,
+        Some(raw) => int_from_json(raw).ok_or_else(|| {
+            DomainError::invalid(format!(
+                "Got invalid step {raw} for metric '{key}'. Step must be a valid long (64-bit integer)."
+            ))
+        })?,
+    };
+    Ok(Metric {
+        key,
+        value: metric_value,
+        timestamp,
+        step,
+    })
+}
+
+/// `{tags, dataset: {name, digest, source_type, source, schema, profile}}` as a dataset input.
+pub fn dataset_input_from_json(value: &Value) -> Result<DatasetInput, DomainError> {
+    let dataset = field(value, "dataset", "a dataset input")?;
+    let optional = |name: &str| dataset.get(name).and_then(text_from_json);
+    Ok(DatasetInput {
+        tags: list_from_json(value.get("tags"), tag_from_json)?,
+        dataset: Dataset {
+            name: text_field(dataset, "name", "a dataset")?,
+            digest: text_field(dataset, "digest", "a dataset")?,
+            source_type: text_field(dataset, "source_type", "a dataset")?,
+            source: text_field(dataset, "source", "a dataset")?,
+            schema: optional("schema"),
+            profile: optional("profile"),
+        },
+    })
+}
+
+/// A JSON list decoded item by item; absent or null is an empty list.
+pub fn list_from_json<T>(
+    value: Option<&Value>,
+    item: impl Fn(&Value) -> Result<T, DomainError>,
+) -> Result<Vec<T>, DomainError> {
+    match value {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items.iter().map(item).collect(),
+        Some(other) => Err(DomainError::invalid(format!(
+            "Expected a list, got {other}"
+        ))),
+    }
+}

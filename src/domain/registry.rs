@@ -1,0 +1,149 @@
+//! Model registry entities, and MLflow 3's logged models.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::{Metric, Param, Tag};
+
+/// The stage of a model version. MLflow still honours stages, though since 2.9 it prefers aliases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    None,
+    Staging,
+    Production,
+    Archived,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [
+        Stage::None,
+        Stage::Staging,
+        Stage::Production,
+        Stage::Archived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::None => "None",
+            Stage::Staging => "Staging",
+            Stage::Production => "Production",
+            Stage::Archived => "Archived",
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Stage {
+    type Err = String;
+    /// Stage names are matched without regard to case, as MLflow does.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Stage::ALL
+            .into_iter()
+            .find(|stage| stage.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                format!("Invalid Model Version stage: {s}. Value must be one of None, Staging, Production, Archived.")
+            })
+    }
+}
+
+/// A registered model: a name under which versions are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisteredModel {
+    pub name: String,
+    pub creation_timestamp: i64,
+    pub last_updated_timestamp: i64,
+    pub description: String,
+    pub tags: Vec<Tag>,
+    /// Alias name and the version it points at; one version per alias.
+    pub aliases: Vec<(String, u64)>,
+}
+
+/// The status of a model version's registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelVersionStatus {
+    PendingRegistration,
+    FailedRegistration,
+    Ready,
+}
+
+impl ModelVersionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModelVersionStatus::PendingRegistration => "PENDING_REGISTRATION",
+            ModelVersionStatus::FailedRegistration => "FAILED_REGISTRATION",
+            ModelVersionStatus::Ready => "READY",
+        }
+    }
+}
+
+/// One version of a registered model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelVersion {
+    pub name: String,
+    pub version: u64,
+    pub creation_timestamp: i64,
+    pub last_updated_timestamp: i64,
+    pub current_stage: Stage,
+    pub description: String,
+    pub user_id: String,
+    /// Where the model's files are: a run artifact path, or `models:/m-<id>` in MLflow 3.
+    pub source: String,
+    pub run_id: Option<String>,
+    pub run_link: String,
+    pub status: ModelVersionStatus,
+    pub status_message: String,
+    pub tags: Vec<Tag>,
+    /// The MLflow 3 logged model this version registers, if any.
+    pub model_id: Option<String>,
+    /// Every stage change, oldest first.
+    pub stage_history: Vec<StageTransition>,
+}
+
+/// A stage change of a model version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageTransition {
+    pub from: Stage,
+    pub to: Stage,
+    pub timestamp: i64,
+}
+
+/// The state of an MLflow 3 logged model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoggedModelStatus {
+    Pending,
+    Ready,
+    Failed,
+}
+
+impl LoggedModelStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoggedModelStatus::Pending => "LOGGED_MODEL_PENDING",
+            LoggedModelStatus::Ready => "LOGGED_MODEL_READY",
+            LoggedModelStatus::Failed => "LOGGED_MODEL_UPLOAD_FAILED",
+        }
+    }
+}
+
+/// An MLflow 3 logged model (`m-<id>`): a model with its own params, metrics and files,
+/// usually produced by a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedModel {
+    pub model_id: String,
+    pub experiment_id: String,
+    pub name: String,
+    pub artifact_location: String,
+    pub creation_timestamp: i64,
+    pub last_updated_timestamp: i64,
+    pub status: LoggedModelStatus,
+    pub model_type: Option<String>,
+    pub source_run_id: Option<String>,
+    pub params: Vec<Param>,
+    pub tags: Vec<Tag>,
+    pub metrics: Vec<Metric>,
+}

@@ -1,0 +1,12 @@
+//! labbook: an experiment tracker and model registry in the spirit of MLflow that runs
+//! entirely in the browser. See `ARCHITECTURE.md` for the map of the code.
+
+pub mod api;
+pub mod chart;
+pub mod codec;
+pub mod domain;
+pub mod search;
+pub mod store;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;

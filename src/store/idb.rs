@@ -1,0 +1,495 @@
+//! The IndexedDB store: the only code in labbook that touches IndexedDB.
+//!
+//! Object stores (database version 1):
+//! - `experiments`: key experiment id, value the JSON text of an [`ExperimentRecord`].
+//! - `runs`: key run id, value `{e: experiment id, j: JSON text of a RunRecord}`, indexed by `e`.
+//! - `series`: key `[run id, metric key]`, value the number of points in its history.
+//! - `chunks`: key `[run id, metric key, chunk number]`, value `{s, t, v}`: steps and
+//!   timestamps as `BigInt64Array`, values as `Float64Array`, up to [`CHUNK_POINTS`] points.
+//! - `artifacts`: key `[run id, path]`, value `{b: Blob, n: size}`.
+//!
+//! Every [`Store::apply`] is one read-write transaction over all of them: it commits only at
+//! the end, and an error anywhere drops the transaction, which rolls it back. JavaScript
+//! errors become [`DomainError`]s here and go no further.
+
+use std::collections::BTreeMap;
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use indexed_db_futures::{KeyPath, KeyRange};
+use js_sys::{Array, BigInt64Array, Float64Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::record::{from_json, to_json, ExperimentRecord, RunRecord};
+use super::{Change, References, Store};
+use crate::domain::{ArtifactFile, DomainError, Experiment, Metric, Run};
+
+/// The IndexedDB schema version this code opens databases at.
+pub const DB_VERSION: u32 = 1;
+/// The most points one metric chunk record holds.
+pub const CHUNK_POINTS: usize = 8192;
+
+const EXPERIMENTS: &str = "experiments";
+const RUNS: &str = "runs";
+const RUNS_BY_EXPERIMENT: &str = "by_experiment";
+const SERIES: &str = "series";
+const CHUNKS: &str = "chunks";
+const ARTIFACTS: &str = "artifacts";
+const ALL_STORES: [&str; 5] = [EXPERIMENTS, RUNS, SERIES, CHUNKS, ARTIFACTS];
+
+/// Turns an IndexedDB or JavaScript error into a message a user can act on.
+fn idb_error(context: &str, error: impl std::fmt::Debug) -> DomainError {
+    let text = format!("{error:?}");
+    if text.contains("QuotaExceeded") {
+        DomainError::internal(format!(
+            "{context}: the browser's storage for this page is full. Free disk space or delete runs you no longer need, then try again. Nothing was written."
+        ))
+    } else {
+        DomainError::internal(format!("{context}: IndexedDB failed: {text}"))
+    }
+}
+
+fn js_error(context: &str, error: JsValue) -> DomainError {
+    let text = error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| format!("{error:?}"));
+    idb_error(context, text)
+}
+
+/// Keeps experiments, runs, metric histories and artifacts in one IndexedDB database.
+pub struct IdbStore {
+    db: Database,
+}
+
+impl IdbStore {
+    /// Opens (creating or upgrading as needed) the database called `name`.
+    pub async fn open(name: &str) -> Result<IdbStore, DomainError> {
+        let db = Database::open(name)
+            .with_version(DB_VERSION)
+            .with_on_upgrade_needed(|event, db| {
+                let old = event.old_version() as u32;
+                match (old, event.new_version().map(|v| v as u32)) {
+                    (0, Some(_)) => {
+                        db.create_object_store(EXPERIMENTS).build()?;
+                        let runs = db.create_object_store(RUNS).build()?;
+                        runs.create_index(RUNS_BY_EXPERIMENT, KeyPath::One("e"))
+                            .build()?;
+                        db.create_object_store(SERIES).build()?;
+                        db.create_object_store(CHUNKS).build()?;
+                        db.create_object_store(ARTIFACTS).build()?;
+                    }
+                    // Version 1 is the first; later versions add their arms here.
+                    _ => {}
+                }
+                Ok(())
+            })
+            .await
+            .map_err(|e| idb_error(&format!("opening database '{name}'"), e))?;
+        Ok(IdbStore { db })
+    }
+
+    /// Deletes the database called `name` (used by tests and by "erase everything").
+    pub async fn delete(name: &str) -> Result<(), DomainError> {
+        Database::delete_by_name(name)
+            .map_err(|e| idb_error(&format!("deleting database '{name}'"), e))?
+            .await
+            .map_err(|e| idb_error(&format!("deleting database '{name}'"), e))
+    }
+
+    fn transaction(
+        &self,
+        stores: &[&str],
+        mode: TransactionMode,
+    ) -> Result<Transaction<'_>, DomainError> {
+        self.db
+            .transaction(stores.to_vec())
+            .with_mode(mode)
+            .build()
+            .map_err(|e| idb_error("starting a transaction", e))
+    }
+}
+
+fn key2(a: &str, b: &str) -> JsValue {
+    Array::of2(&a.into(), &b.into()).into()
+}
+
+fn key3(a: &str, b: &str, n: f64) -> JsValue {
+    Array::of3(&a.into(), &b.into(), &n.into()).into()
+}
+
+fn get_field(object: &JsValue, name: &str) -> Result<JsValue, DomainError> {
+    Reflect::get(object, &name.into()).map_err(|e| js_error("reading a stored record", e))
+}
+
+fn set_field(object: &Object, name: &str, value: &JsValue) -> Result<(), DomainError> {
+    Reflect::set(object, &name.into(), value)
+        .map(drop)
+        .map_err(|e| js_error("building a record", e))
+}
+
+/// Steps, timestamps and values of one chunk of a metric history.
+#[derive(Default)]
+struct Chunk {
+    steps: Vec<i64>,
+    timestamps: Vec<i64>,
+    values: Vec<f64>,
+}
+
+impl Chunk {
+    fn to_js(&self) -> Result<JsValue, DomainError> {
+        let object = Object::new();
+        set_field(&object, "s", &BigInt64Array::from(&self.steps[..]).into())?;
+        set_field(
+            &object,
+            "t",
+            &BigInt64Array::from(&self.timestamps[..]).into(),
+        )?;
+        set_field(&object, "v", &Float64Array::from(&self.values[..]).into())?;
+        Ok(object.into())
+    }
+
+    fn from_js(value: &JsValue) -> Result<Chunk, DomainError> {
+        let bigints = |name: &str| -> Result<Vec<i64>, DomainError> {
+            get_field(value, name)?
+                .dyn_into::<BigInt64Array>()
+                .map(|a| a.to_vec())
+                .map_err(|_| DomainError::internal("a stored metric chunk is damaged"))
+        };
+        let values = get_field(value, "v")?
+            .dyn_into::<Float64Array>()
+            .map(|a| a.to_vec())
+            .map_err(|_| DomainError::internal("a stored metric chunk is damaged"))?;
+        Ok(Chunk {
+            steps: bigints("s")?,
+            timestamps: bigints("t")?,
+            values,
+        })
+    }
+}
+
+impl Store for IdbStore {
+    async fn experiments(&self) -> Result<Vec<Experiment>, DomainError> {
+        let tx = self.transaction(&[EXPERIMENTS], TransactionMode::Readonly)?;
+        let store = tx
+            .object_store(EXPERIMENTS)
+            .map_err(|e| idb_error("reading experiments", e))?;
+        let values: Vec<JsValue> = store
+            .get_all()
+            .primitive()
+            .map_err(|e| idb_error("reading experiments", e))?
+            .await
+            .map_err(|e| idb_error("reading experiments", e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| idb_error("reading experiments", e))?;
+        values
+            .into_iter()
+            .map(|v| {
+                let text = v.as_string().unwrap_or_default();
+                from_json::<ExperimentRecord>("experiment", "?", &text)?.into_domain()
+            })
+            .collect()
+    }
+
+    async fn runs(&self, experiment_ids: &[String]) -> Result<Vec<Run>, DomainError> {
+        let tx = self.transaction(&[RUNS], TransactionMode::Readonly)?;
+        let store = tx
+            .object_store(RUNS)
+            .map_err(|e| idb_error("reading runs", e))?;
+        let index = store
+            .index(RUNS_BY_EXPERIMENT)
+            .map_err(|e| idb_error("reading runs", e))?;
+        let mut runs = Vec::new();
+        for experiment_id in experiment_ids {
+            let values: Vec<JsValue> = index
+                .get_all()
+                .with_query::<JsValue, _>(KeyRange::Only(JsValue::from(experiment_id.as_str())))
+                .primitive()
+                .map_err(|e| idb_error("reading runs", e))?
+                .await
+                .map_err(|e| idb_error("reading runs", e))?
+                .collect::<Result<_, _>>()
+                .map_err(|e| idb_error("reading runs", e))?;
+            for value in values {
+                runs.push(run_from_js(&value)?);
+            }
+        }
+        Ok(runs)
+    }
+
+    async fn run(&self, run_id: &str) -> Result<Option<Run>, DomainError> {
+        let tx = self.transaction(&[RUNS], TransactionMode::Readonly)?;
+        let store = tx
+            .object_store(RUNS)
+            .map_err(|e| idb_error("reading a run", e))?;
+        let value: Option<JsValue> = store
+            .get(JsValue::from(run_id))
+            .primitive()
+            .map_err(|e| idb_error("reading a run", e))?
+            .await
+            .map_err(|e| idb_error("reading a run", e))?;
+        value.map(|v| run_from_js(&v)).transpose()
+    }
+
+    async fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<Metric>, DomainError> {
+        let tx = self.transaction(&[CHUNKS], TransactionMode::Readonly)?;
+        let store = tx
+            .object_store(CHUNKS)
+            .map_err(|e| idb_error("reading a metric history", e))?;
+        let chunks: Vec<JsValue> = store
+            .get_all()
+            .with_query::<JsValue, _>(KeyRange::Bound(
+                key3(run_id, key, 0.0),
+                false,
+                key3(run_id, key, f64::INFINITY),
+                false,
+            ))
+            .primitive()
+            .map_err(|e| idb_error("reading a metric history", e))?
+            .await
+            .map_err(|e| idb_error("reading a metric history", e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| idb_error("reading a metric history", e))?;
+        let mut points = Vec::new();
+        for value in &chunks {
+            let chunk = Chunk::from_js(value)?;
+            for i in 0..chunk.values.len() {
+                points.push(Metric {
+                    key: key.to_owned(),
+                    value: chunk.values[i],
+                    timestamp: chunk.timestamps.get(i).copied().unwrap_or_default(),
+                    step: chunk.steps.get(i).copied().unwrap_or_default(),
+                });
+            }
+        }
+        Ok(points)
+    }
+
+    async fn artifacts(&self, run_id: &str) -> Result<Vec<ArtifactFile>, DomainError> {
+        let tx = self.transaction(&[ARTIFACTS], TransactionMode::Readonly)?;
+        let store = tx
+            .object_store(ARTIFACTS)
+            .map_err(|e| idb_error("listing artifacts", e))?;
+        let range: KeyRange<JsValue> = KeyRange::Bound(
+            Array::of1(&run_id.into()).into(),
+            false,
+            Array::of2(&run_id.into(), &Array::new()).into(),
+            false,
+        );
+        let keys: Vec<JsValue> = store
+            .get_all_keys()
+            .with_query::<JsValue, _>(range.clone())
+            .primitive()
+            .map_err(|e| idb_error("listing artifacts", e))?
+            .await
+            .map_err(|e| idb_error("listing artifacts", e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| idb_error("listing artifacts", e))?;
+        let values: Vec<JsValue> = store
+            .get_all()
+            .with_query::<JsValue, _>(range)
+            .primitive()
+            .map_err(|e| idb_error("listing artifacts", e))?
+            .await
+            .map_err(|e| idb_error("listing artifacts", e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| idb_error("listing artifacts", e))?;
+        keys.iter()
+            .zip(&values)
+            .map(|(key, value)| {
+                let path = Array::from(key).get(1).as_string().unwrap_or_default();
+                let size = get_field(value, "n")?.as_f64().unwrap_or(0.0) as u64;
+                Ok(ArtifactFile { path, size })
+            })
+            .collect()
+    }
+
+    async fn artifact(&self, run_id: &str, path: &str) -> Result<Option<Vec<u8>>, DomainError> {
+        let tx = self.transaction(&[ARTIFACTS], TransactionMode::Readonly)?;
+        let store = tx
+            .object_store(ARTIFACTS)
+            .map_err(|e| idb_error("reading an artifact", e))?;
+        let value: Option<JsValue> = store
+            .get(key2(run_id, path))
+            .primitive()
+            .map_err(|e| idb_error("reading an artifact", e))?
+            .await
+            .map_err(|e| idb_error("reading an artifact", e))?;
+        drop(tx);
+        let Some(value) = value else {
+            return Ok(None);
+        };
+        let blob: web_sys::Blob = get_field(&value, "b")?
+            .dyn_into()
+            .map_err(|_| DomainError::internal(format!("stored artifact {path} is damaged")))?;
+        let buffer = JsFuture::from(blob.array_buffer())
+            .await
+            .map_err(|e| js_error("reading an artifact's bytes", e))?;
+        Ok(Some(Uint8Array::new(&buffer).to_vec()))
+    }
+
+    async fn apply(&self, changes: Vec<Change>) -> Result<(), DomainError> {
+        const WRITING: &str = "writing";
+        let tx = self.transaction(&ALL_STORES, TransactionMode::Readwrite)?;
+        let open = |name: &str| tx.object_store(name).map_err(|e| idb_error(WRITING, e));
+        let (experiments, runs, series, chunks, artifacts) = (
+            open(EXPERIMENTS)?,
+            open(RUNS)?,
+            open(SERIES)?,
+            open(CHUNKS)?,
+            open(ARTIFACTS)?,
+        );
+
+        let references = References::of(&changes);
+        let mut found_experiments = Vec::new();
+        for id in &references.experiments {
+            let value: Option<JsValue> = experiments
+                .get(JsValue::from(id.as_str()))
+                .primitive()
+                .map_err(|e| idb_error(WRITING, e))?
+                .await
+                .map_err(|e| idb_error(WRITING, e))?;
+            if value.is_some() {
+                found_experiments.push(id.clone());
+            }
+        }
+        let mut found_runs = Vec::new();
+        for id in &references.runs {
+            let value: Option<JsValue> = runs
+                .get_key(JsValue::from(id.as_str()))
+                .primitive()
+                .map_err(|e| idb_error(WRITING, e))?
+                .await
+                .map_err(|e| idb_error(WRITING, e))?;
+            if value.is_some() {
+                found_runs.push(id.clone());
+            }
+        }
+        references.check(
+            |id| found_experiments.iter().any(|f| f == id),
+            |id| found_runs.iter().any(|f| f == id),
+        )?;
+
+        // Points per series, in the order logged, so each series is written once.
+        let mut appended: BTreeMap<(String, String), Vec<Metric>> = BTreeMap::new();
+        for change in changes {
+            match change {
+                Change::PutExperiment(experiment) => {
+                    let text = to_json(&ExperimentRecord::from(&experiment));
+                    experiments
+                        .put(JsValue::from(text))
+                        .with_key(JsValue::from(experiment.experiment_id.as_str()))
+                        .without_key_type()
+                        .primitive()
+                        .map_err(|e| idb_error(WRITING, e))?;
+                }
+                Change::PutRun(run) => {
+                    let object = Object::new();
+                    set_field(&object, "e", &run.info.experiment_id.as_str().into())?;
+                    set_field(&object, "j", &to_json(&RunRecord::from(&run)).into())?;
+                    runs.put(JsValue::from(object))
+                        .with_key(JsValue::from(run.info.run_id.as_str()))
+                        .without_key_type()
+                        .primitive()
+                        .map_err(|e| idb_error(WRITING, e))?;
+                }
+                Change::AppendMetrics { run_id, points } => {
+                    for point in points {
+                        appended
+                            .entry((run_id.clone(), point.key.clone()))
+                            .or_default()
+                            .push(point);
+                    }
+                }
+                Change::PutArtifact {
+                    run_id,
+                    path,
+                    bytes,
+                } => {
+                    let parts = Array::of1(&Uint8Array::from(&bytes[..]));
+                    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)
+                        .map_err(|e| js_error(WRITING, e))?;
+                    let object = Object::new();
+                    set_field(&object, "b", &blob)?;
+                    set_field(&object, "n", &(bytes.len() as f64).into())?;
+                    artifacts
+                        .put(JsValue::from(object))
+                        .with_key(key2(&run_id, &path))
+                        .without_key_type()
+                        .primitive()
+                        .map_err(|e| idb_error(WRITING, e))?;
+                }
+            }
+        }
+
+        for ((run_id, key), points) in appended {
+            let count: Option<JsValue> = series
+                .get(key2(&run_id, &key))
+                .primitive()
+                .map_err(|e| idb_error(WRITING, e))?
+                .await
+                .map_err(|e| idb_error(WRITING, e))?;
+            let count = count.and_then(|c| c.as_f64()).unwrap_or(0.0) as usize;
+            let mut chunk_no = count / CHUNK_POINTS;
+            let mut chunk = if count % CHUNK_POINTS == 0 {
+                Chunk::default()
+            } else {
+                let stored: Option<JsValue> = chunks
+                    .get(key3(&run_id, &key, chunk_no as f64))
+                    .primitive()
+                    .map_err(|e| idb_error(WRITING, e))?
+                    .await
+                    .map_err(|e| idb_error(WRITING, e))?;
+                match stored {
+                    Some(value) => Chunk::from_js(&value)?,
+                    None => Chunk::default(),
+                }
+            };
+            for point in &points {
+                chunk.steps.push(point.step);
+                chunk.timestamps.push(point.timestamp);
+                chunk.values.push(point.value);
+                if chunk.values.len() == CHUNK_POINTS {
+                    put_chunk(&chunks, &run_id, &key, chunk_no, &chunk)?;
+                    chunk = Chunk::default();
+                    chunk_no += 1;
+                }
+            }
+            if !chunk.values.is_empty() {
+                put_chunk(&chunks, &run_id, &key, chunk_no, &chunk)?;
+            }
+            series
+                .put(JsValue::from((count + points.len()) as f64))
+                .with_key(key2(&run_id, &key))
+                .without_key_type()
+                .primitive()
+                .map_err(|e| idb_error(WRITING, e))?;
+        }
+
+        tx.commit().await.map_err(|e| idb_error(WRITING, e))
+    }
+}
+
+fn put_chunk(
+    chunks: &indexed_db_futures::object_store::ObjectStore<'_>,
+    run_id: &str,
+    key: &str,
+    chunk_no: usize,
+    chunk: &Chunk,
+) -> Result<(), DomainError> {
+    chunks
+        .put(chunk.to_js()?)
+        .with_key(key3(run_id, key, chunk_no as f64))
+        .without_key_type()
+        .primitive()
+        .map(drop)
+        .map_err(|e| idb_error("writing a metric chunk", e))
+}
+
+fn run_from_js(value: &JsValue) -> Result<Run, DomainError> {
+    let text = get_field(value, "j")?.as_string().unwrap_or_default();
+    from_json::<RunRecord>("run", "?", &text)?.into_domain()
+}

@@ -1,0 +1,117 @@
+//! The in-memory store: the reference for every other store, and the fallback when the
+//! browser will not open IndexedDB.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use super::{Change, References, Store};
+use crate::domain::{ArtifactFile, DomainError, Experiment, Metric, Run};
+
+#[derive(Default)]
+struct State {
+    experiments: BTreeMap<String, Experiment>,
+    runs: BTreeMap<String, Run>,
+    histories: HashMap<(String, String), Vec<Metric>>,
+    artifacts: BTreeMap<(String, String), Vec<u8>>,
+}
+
+/// Keeps everything in memory; lost when the page closes.
+#[derive(Default)]
+pub struct MemStore {
+    state: RefCell<State>,
+}
+
+impl MemStore {
+    pub fn new() -> MemStore {
+        MemStore::default()
+    }
+}
+
+impl Store for MemStore {
+    async fn experiments(&self) -> Result<Vec<Experiment>, DomainError> {
+        Ok(self.state.borrow().experiments.values().cloned().collect())
+    }
+
+    async fn runs(&self, experiment_ids: &[String]) -> Result<Vec<Run>, DomainError> {
+        Ok(self
+            .state
+            .borrow()
+            .runs
+            .values()
+            .filter(|r| experiment_ids.contains(&r.info.experiment_id))
+            .cloned()
+            .collect())
+    }
+
+    async fn run(&self, run_id: &str) -> Result<Option<Run>, DomainError> {
+        Ok(self.state.borrow().runs.get(run_id).cloned())
+    }
+
+    async fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<Metric>, DomainError> {
+        Ok(self
+            .state
+            .borrow()
+            .histories
+            .get(&(run_id.to_owned(), key.to_owned()))
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    async fn artifacts(&self, run_id: &str) -> Result<Vec<ArtifactFile>, DomainError> {
+        Ok(self
+            .state
+            .borrow()
+            .artifacts
+            .iter()
+            .filter(|((run, _), _)| run == run_id)
+            .map(|((_, path), bytes)| ArtifactFile {
+                path: path.clone(),
+                size: bytes.len() as u64,
+            })
+            .collect())
+    }
+
+    async fn artifact(&self, run_id: &str, path: &str) -> Result<Option<Vec<u8>>, DomainError> {
+        Ok(self
+            .state
+            .borrow()
+            .artifacts
+            .get(&(run_id.to_owned(), path.to_owned()))
+            .cloned())
+    }
+
+    async fn apply(&self, changes: Vec<Change>) -> Result<(), DomainError> {
+        let mut state = self.state.borrow_mut();
+        References::of(&changes).check(
+            |id| state.experiments.contains_key(id),
+            |id| state.runs.contains_key(id),
+        )?;
+        for change in changes {
+            match change {
+                Change::PutExperiment(e) => {
+                    state.experiments.insert(e.experiment_id.clone(), e);
+                }
+                Change::PutRun(r) => {
+                    state.runs.insert(r.info.run_id.clone(), r);
+                }
+                Change::AppendMetrics { run_id, points } => {
+                    for point in points {
+                        state
+                            .histories
+                            .entry((run_id.clone(), point.key.clone()))
+                            .or_default()
+                            .push(point);
+                    }
+                }
+                Change::PutArtifact {
+                    run_id,
+                    path,
+                    bytes,
+                } => {
+                    state.artifacts.insert((run_id, path), bytes);
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,133 @@
+//! Where experiments, runs, metric histories and artifacts are kept.
+//!
+//! [`Store`] is a small, storage-only interface: it reads records and applies a list of
+//! [`Change`]s atomically. It knows nothing of MLflow's rules; [`Tracker`] enforces those on
+//! top of any store, serializes writes and tells listeners when data changed.
+//!
+//! [`MemStore`] is the reference implementation (native tests, and the fallback when the
+//! browser refuses IndexedDB); `IdbStore` keeps everything in IndexedDB and is the only code
+//! that touches it.
+
+#[cfg(target_arch = "wasm32")]
+pub mod idb;
+mod mem;
+pub mod record;
+mod tracker;
+
+pub use mem::MemStore;
+pub use tracker::{NewRun, Tracker};
+
+use crate::domain::{ArtifactFile, DomainError, Experiment, Metric, Run};
+
+/// One write. A list of changes is applied all together or not at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Creates or replaces an experiment.
+    PutExperiment(Experiment),
+    /// Creates or replaces a run (info, params, tags, latest metrics, inputs).
+    /// Its experiment must exist.
+    PutRun(Run),
+    /// Appends points to the histories of a run's metrics, in the order given.
+    /// The run must exist.
+    AppendMetrics { run_id: String, points: Vec<Metric> },
+    /// Creates or replaces one artifact file of a run. The run must exist.
+    PutArtifact {
+        run_id: String,
+        path: String,
+        bytes: Vec<u8>,
+    },
+}
+
+/// The storage interface. Every method is async because IndexedDB is.
+///
+/// Implementations check only referential integrity in [`Store::apply`] (a run's experiment,
+/// a metric's or artifact's run must exist); everything else is the [`Tracker`]'s job.
+#[allow(async_fn_in_trait)] // Single-threaded (wasm32): the futures need not be `Send`.
+pub trait Store {
+    /// Every experiment, deleted ones included, in id order.
+    async fn experiments(&self) -> Result<Vec<Experiment>, DomainError>;
+    /// The runs of the given experiments, deleted ones included, without metric histories.
+    async fn runs(&self, experiment_ids: &[String]) -> Result<Vec<Run>, DomainError>;
+    async fn run(&self, run_id: &str) -> Result<Option<Run>, DomainError>;
+    /// Every point of one metric of a run, in the order logged.
+    async fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<Metric>, DomainError>;
+    /// Every artifact file of a run, sorted by path.
+    async fn artifacts(&self, run_id: &str) -> Result<Vec<ArtifactFile>, DomainError>;
+    async fn artifact(&self, run_id: &str, path: &str) -> Result<Option<Vec<u8>>, DomainError>;
+    /// Applies every change, or none of them.
+    async fn apply(&self, changes: Vec<Change>) -> Result<(), DomainError>;
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+}
+
+/// The experiments and runs a list of changes refers to but does not itself create:
+/// each must already be in the store for the changes to apply.
+#[derive(Debug, Default, PartialEq)]
+struct References {
+    experiments: Vec<String>,
+    runs: Vec<String>,
+}
+
+impl References {
+    fn of(changes: &[Change]) -> References {
+        let mut created_experiments: Vec<&str> = Vec::new();
+        let mut created_runs: Vec<&str> = Vec::new();
+        for change in changes {
+            match change {
+                Change::PutExperiment(e) => created_experiments.push(&e.experiment_id),
+                Change::PutRun(r) => created_runs.push(&r.info.run_id),
+                _ => {}
+            }
+        }
+        let mut refs = References::default();
+        for change in changes {
+            let (wanted, created, id) = match change {
+                Change::PutExperiment(_) => continue,
+                Change::PutRun(r) => (
+                    &mut refs.experiments,
+                    &created_experiments,
+                    &r.info.experiment_id,
+                ),
+                Change::AppendMetrics { run_id, .. } | Change::PutArtifact { run_id, .. } => {
+                    (&mut refs.runs, &created_runs, run_id)
+                }
+            };
+            if !created.contains(&id.as_str()) && !wanted.contains(id) {
+                wanted.push(id.clone());
+            }
+        }
+        refs
+    }
+
+    /// Fails, naming the first missing one, unless every reference exists.
+    fn check(
+        &self,
+        experiment_exists: impl Fn(&str) -> bool,
+        run_exists: impl Fn(&str) -> bool,
+    ) -> Result<(), DomainError> {
+        if let Some(id) = self.experiments.iter().find(|id| !experiment_exists(id)) {
+            return Err(DomainError::internal(format!(
+                "cannot write a run of experiment {id}: it is not in the database"
+            )));
+        }
+        if let Some(id) = self.runs.iter().find(|id| !run_exists(id)) {
+            return Err(DomainError::internal(format!(
+                "cannot write to run {id}: it is not in the database"
+            )));
+        }
+        Ok(())
+    }
+}

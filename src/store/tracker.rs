@@ -1,0 +1,507 @@
+//! MLflow's tracking rules over any [`Store`]: the one way data changes.
+//!
+//! Every write takes the write lock, reads what it needs, checks it with the pure functions
+//! of [`crate::domain`], and hands the store one list of changes to apply atomically. Reads
+//! take no lock. After each successful write the listeners are called, which is how the UI
+//! learns of runs logged through the in-page REST API.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures::lock::Mutex;
+
+use super::{now_ms, Change, Store};
+use crate::domain::validation::{
+    validate_experiment_id, validate_experiment_name, validate_experiment_tag, validate_run_id,
+};
+use crate::domain::{
+    apply_log_batch, apply_log_inputs, apply_run_update, delete_run_tag, ensure_active, upsert_tag,
+    ArtifactFile, DatasetInput, DomainError, Experiment, LifecycleStage, LogBatch, Metric, Run,
+    RunData, RunInfo, RunStatus, RunUpdate, Tag, ViewType, DEFAULT_EXPERIMENT_ID,
+    DEFAULT_EXPERIMENT_NAME, RUN_NAME_TAG,
+};
+
+/// What `runs/create` takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewRun {
+    pub experiment_id: String,
+    pub user_id: String,
+    pub run_name: Option<String>,
+    pub start_time: Option<i64>,
+    pub tags: Vec<Tag>,
+}
+
+type Listener = Rc<dyn Fn()>;
+
+/// Enforces MLflow's rules on top of a [`Store`]; see the module docs.
+pub struct Tracker<S> {
+    store: S,
+    writing: Mutex<()>,
+    listeners: RefCell<Vec<Listener>>,
+}
+
+impl<S: Store> Tracker<S> {
+    pub fn new(store: S) -> Tracker<S> {
+        Tracker {
+            store,
+            writing: Mutex::new(()),
+            listeners: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The store underneath, for writes that bypass the rules on purpose (an import that
+    /// restores data as it was) and for tests.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Calls `listener` after every successful write.
+    pub fn subscribe(&self, listener: impl Fn() + 'static) {
+        self.listeners.borrow_mut().push(Rc::new(listener));
+    }
+
+    async fn commit(&self, changes: Vec<Change>) -> Result<(), DomainError> {
+        self.store.apply(changes).await?;
+        let listeners: Vec<Listener> = self.listeners.borrow().clone();
+        for listener in listeners {
+            listener();
+        }
+        Ok(())
+    }
+
+    /// Creates the `Default` experiment (id 0) if the database has none, as MLflow does.
+    pub async fn ensure_default_experiment(&self) -> Result<(), DomainError> {
+        let _guard = self.writing.lock().await;
+        let experiments = self.store.experiments().await?;
+        if experiments
+            .iter()
+            .any(|e| e.experiment_id == DEFAULT_EXPERIMENT_ID)
+        {
+            return Ok(());
+        }
+        let now = now_ms();
+        self.commit(vec![Change::PutExperiment(Experiment {
+            experiment_id: DEFAULT_EXPERIMENT_ID.to_owned(),
+            name: DEFAULT_EXPERIMENT_NAME.to_owned(),
+            artifact_location: default_artifact_location(DEFAULT_EXPERIMENT_ID),
+            lifecycle_stage: LifecycleStage::Active,
+            creation_time: Some(now),
+            last_update_time: Some(now),
+            tags: Vec::new(),
+        })])
+        .await
+    }
+
+    // Experiments.
+
+    /// The experiments in `view`, newest id first is up to the caller; here in id order.
+    pub async fn experiments(&self, view: ViewType) -> Result<Vec<Experiment>, DomainError> {
+        let mut experiments = self.store.experiments().await?;
+        experiments.retain(|e| view.includes(e.lifecycle_stage));
+        experiments.sort_by(|a, b| compare_ids(&a.experiment_id, &b.experiment_id));
+        Ok(experiments)
+    }
+
+    pub async fn experiment(&self, experiment_id: &str) -> Result<Experiment, DomainError> {
+        validate_experiment_id(experiment_id)?;
+        self.store
+            .experiments()
+            .await?
+            .into_iter()
+            .find(|e| e.experiment_id == experiment_id)
+            .ok_or_else(|| DomainError::experiment_not_found(experiment_id))
+    }
+
+    pub async fn experiment_by_name(&self, name: &str) -> Result<Experiment, DomainError> {
+        self.store
+            .experiments()
+            .await?
+            .into_iter()
+            .find(|e| e.name == name)
+            .ok_or_else(|| {
+                DomainError::not_found(format!("Could not find experiment with name '{name}'"))
+            })
+    }
+
+    /// Creates an experiment and returns its id: one more than the largest numeric id so far.
+    pub async fn create_experiment(
+        &self,
+        name: &str,
+        artifact_location: Option<String>,
+        tags: Vec<Tag>,
+    ) -> Result<String, DomainError> {
+        validate_experiment_name(name)?;
+        for tag in &tags {
+            validate_experiment_tag(tag)?;
+        }
+        let _guard = self.writing.lock().await;
+        let experiments = self.store.experiments().await?;
+        ensure_name_free(&experiments, name)?;
+        let next = experiments
+            .iter()
+            .filter_map(|e| e.experiment_id.parse::<u64>().ok())
+            .max()
+            .map_or(0, |max| max + 1);
+        let experiment_id = next.to_string();
+        let now = now_ms();
+        let mut unique_tags: Vec<Tag> = Vec::new();
+        for tag in &tags {
+            upsert_tag(&mut unique_tags, &tag.key, &tag.value);
+        }
+        let experiment = Experiment {
+            artifact_location: artifact_location
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| default_artifact_location(&experiment_id)),
+            experiment_id: experiment_id.clone(),
+            name: name.to_owned(),
+            lifecycle_stage: LifecycleStage::Active,
+            creation_time: Some(now),
+            last_update_time: Some(now),
+            tags: unique_tags,
+        };
+        self.commit(vec![Change::PutExperiment(experiment)]).await?;
+        Ok(experiment_id)
+    }
+
+    pub async fn rename_experiment(
+        &self,
+        experiment_id: &str,
+        new_name: &str,
+    ) -> Result<(), DomainError> {
+        validate_experiment_name(new_name)?;
+        let _guard = self.writing.lock().await;
+        let mut experiment = self.experiment(experiment_id).await?;
+        if experiment.lifecycle_stage != LifecycleStage::Active {
+            return Err(DomainError::invalid(
+                "Cannot rename a non-active experiment.",
+            ));
+        }
+        if experiment.name != new_name {
+            ensure_name_free(&self.store.experiments().await?, new_name)?;
+        }
+        experiment.name = new_name.to_owned();
+        experiment.last_update_time = Some(now_ms());
+        self.commit(vec![Change::PutExperiment(experiment)]).await
+    }
+
+    /// Marks an experiment and all its runs deleted, as MLflow's SQL store does.
+    pub async fn delete_experiment(&self, experiment_id: &str) -> Result<(), DomainError> {
+        if experiment_id == DEFAULT_EXPERIMENT_ID {
+            return Err(DomainError::invalid(
+                "Cannot delete the default experiment '0'. This is an internally reserved experiment.",
+            ));
+        }
+        self.set_experiment_lifecycle(experiment_id, LifecycleStage::Deleted)
+            .await
+    }
+
+    /// Brings back a deleted experiment and all its runs.
+    pub async fn restore_experiment(&self, experiment_id: &str) -> Result<(), DomainError> {
+        self.set_experiment_lifecycle(experiment_id, LifecycleStage::Active)
+            .await
+    }
+
+    async fn set_experiment_lifecycle(
+        &self,
+        experiment_id: &str,
+        stage: LifecycleStage,
+    ) -> Result<(), DomainError> {
+        let _guard = self.writing.lock().await;
+        let mut experiment = self.experiment(experiment_id).await?;
+        let required = match stage {
+            LifecycleStage::Active => LifecycleStage::Deleted,
+            LifecycleStage::Deleted => LifecycleStage::Active,
+        };
+        if experiment.lifecycle_stage != required {
+            return Err(DomainError::invalid(format!(
+                "Cannot {} experiment {experiment_id}: it is {}.",
+                if stage == LifecycleStage::Active {
+                    "restore"
+                } else {
+                    "delete"
+                },
+                experiment.lifecycle_stage.as_str()
+            )));
+        }
+        experiment.lifecycle_stage = stage;
+        experiment.last_update_time = Some(now_ms());
+        let mut changes = vec![Change::PutExperiment(experiment)];
+        for mut run in self.store.runs(&[experiment_id.to_owned()]).await? {
+            if run.info.lifecycle_stage != stage {
+                run.info.lifecycle_stage = stage;
+                changes.push(Change::PutRun(run));
+            }
+        }
+        self.commit(changes).await
+    }
+
+    pub async fn set_experiment_tag(
+        &self,
+        experiment_id: &str,
+        tag: Tag,
+    ) -> Result<(), DomainError> {
+        validate_experiment_tag(&tag)?;
+        let _guard = self.writing.lock().await;
+        let mut experiment = self.experiment(experiment_id).await?;
+        ensure_experiment_active(&experiment)?;
+        upsert_tag(&mut experiment.tags, &tag.key, &tag.value);
+        experiment.last_update_time = Some(now_ms());
+        self.commit(vec![Change::PutExperiment(experiment)]).await
+    }
+
+    // Runs.
+
+    pub async fn run(&self, run_id: &str) -> Result<Run, DomainError> {
+        validate_run_id(run_id)?;
+        self.store
+            .run(run_id)
+            .await?
+            .ok_or_else(|| DomainError::run_not_found(run_id))
+    }
+
+    /// The runs of the given experiments in `view`, in no particular order.
+    pub async fn runs(
+        &self,
+        experiment_ids: &[String],
+        view: ViewType,
+    ) -> Result<Vec<Run>, DomainError> {
+        let mut runs = self.store.runs(experiment_ids).await?;
+        runs.retain(|r| view.includes(r.info.lifecycle_stage));
+        Ok(runs)
+    }
+
+    pub async fn create_run(&self, new: NewRun) -> Result<Run, DomainError> {
+        let name_tag = new
+            .tags
+            .iter()
+            .find(|t| t.key == RUN_NAME_TAG)
+            .map(|t| t.value.clone());
+        let run_name = match (new.run_name.filter(|n| !n.is_empty()), name_tag) {
+            (Some(name), Some(tag)) if name != tag => {
+                return Err(DomainError::invalid(format!(
+                    "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='{name}', mlflow.runName='{tag}')."
+                )))
+            }
+            (Some(name), _) | (None, Some(name)) => name,
+            (None, None) => random_run_name(uuid::Uuid::new_v4().as_u128()),
+        };
+        let _guard = self.writing.lock().await;
+        let experiment = self.experiment(&new.experiment_id).await?;
+        ensure_experiment_active(&experiment)?;
+        let run_id = uuid::Uuid::new_v4().simple().to_string();
+        let mut run = Run {
+            info: RunInfo {
+                artifact_uri: format!(
+                    "{}/{run_id}/artifacts",
+                    experiment.artifact_location.trim_end_matches('/')
+                ),
+                run_id,
+                experiment_id: experiment.experiment_id,
+                run_name: run_name.clone(),
+                user_id: new.user_id,
+                status: RunStatus::Running,
+                start_time: Some(new.start_time.unwrap_or_else(now_ms)),
+                end_time: None,
+                lifecycle_stage: LifecycleStage::Active,
+            },
+            data: RunData::default(),
+            inputs: Vec::new(),
+        };
+        let mut tags = new.tags;
+        if !tags.iter().any(|t| t.key == RUN_NAME_TAG) {
+            tags.push(Tag::new(RUN_NAME_TAG, run_name));
+        }
+        apply_log_batch(
+            &mut run,
+            &LogBatch {
+                tags,
+                ..LogBatch::default()
+            },
+        )?;
+        self.commit(vec![Change::PutRun(run.clone())]).await?;
+        Ok(run)
+    }
+
+    pub async fn update_run(&self, run_id: &str, update: RunUpdate) -> Result<Run, DomainError> {
+        self.change_run(run_id, |run| apply_run_update(run, &update))
+            .await
+    }
+
+    pub async fn delete_run(&self, run_id: &str) -> Result<(), DomainError> {
+        self.set_run_lifecycle(run_id, LifecycleStage::Deleted)
+            .await
+    }
+
+    pub async fn restore_run(&self, run_id: &str) -> Result<(), DomainError> {
+        self.set_run_lifecycle(run_id, LifecycleStage::Active).await
+    }
+
+    async fn set_run_lifecycle(
+        &self,
+        run_id: &str,
+        stage: LifecycleStage,
+    ) -> Result<(), DomainError> {
+        let _guard = self.writing.lock().await;
+        let mut run = self.run(run_id).await?;
+        run.info.lifecycle_stage = stage;
+        self.commit(vec![Change::PutRun(run)]).await
+    }
+
+    /// Logs metrics, params and tags to a run in one atomic write.
+    pub async fn log_batch(&self, run_id: &str, batch: LogBatch) -> Result<(), DomainError> {
+        let _guard = self.writing.lock().await;
+        let mut run = self.run(run_id).await?;
+        apply_log_batch(&mut run, &batch)?;
+        let mut changes = vec![Change::PutRun(run)];
+        if !batch.metrics.is_empty() {
+            changes.push(Change::AppendMetrics {
+                run_id: run_id.to_owned(),
+                points: batch.metrics,
+            });
+        }
+        self.commit(changes).await
+    }
+
+    pub async fn delete_tag(&self, run_id: &str, key: &str) -> Result<(), DomainError> {
+        self.change_run(run_id, |run| delete_run_tag(run, key))
+            .await
+            .map(drop)
+    }
+
+    pub async fn log_inputs(
+        &self,
+        run_id: &str,
+        inputs: Vec<DatasetInput>,
+    ) -> Result<(), DomainError> {
+        self.change_run(run_id, |run| apply_log_inputs(run, &inputs))
+            .await
+            .map(drop)
+    }
+
+    async fn change_run(
+        &self,
+        run_id: &str,
+        change: impl FnOnce(&mut Run) -> Result<(), DomainError>,
+    ) -> Result<Run, DomainError> {
+        let _guard = self.writing.lock().await;
+        let mut run = self.run(run_id).await?;
+        change(&mut run)?;
+        self.commit(vec![Change::PutRun(run.clone())]).await?;
+        Ok(run)
+    }
+
+    /// Every point of a metric, in the order logged; empty if the run never logged it.
+    pub async fn metric_history(
+        &self,
+        run_id: &str,
+        key: &str,
+    ) -> Result<Vec<Metric>, DomainError> {
+        self.run(run_id).await?;
+        self.store.metric_history(run_id, key).await
+    }
+
+    // Artifacts.
+
+    pub async fn artifacts(&self, run_id: &str) -> Result<Vec<ArtifactFile>, DomainError> {
+        self.run(run_id).await?;
+        let mut files = self.store.artifacts(run_id).await?;
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    pub async fn artifact(&self, run_id: &str, path: &str) -> Result<Vec<u8>, DomainError> {
+        self.run(run_id).await?;
+        self.store.artifact(run_id, path).await?.ok_or_else(|| {
+            DomainError::not_found(format!("No artifact at '{path}' in run {run_id}"))
+        })
+    }
+
+    /// Stores one artifact file; `path` is relative to the run's artifact root.
+    pub async fn put_artifact(
+        &self,
+        run_id: &str,
+        path: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), DomainError> {
+        let path = normalize_artifact_path(path)?;
+        let _guard = self.writing.lock().await;
+        let run = self.run(run_id).await?;
+        ensure_active(&run)?;
+        self.commit(vec![Change::PutArtifact {
+            run_id: run_id.to_owned(),
+            path,
+            bytes,
+        }])
+        .await
+    }
+}
+
+/// Where an experiment's artifacts are said to live, as `mlflow server --serve-artifacts` says.
+fn default_artifact_location(experiment_id: &str) -> String {
+    format!("mlflow-artifacts:/{experiment_id}")
+}
+
+fn ensure_name_free(experiments: &[Experiment], name: &str) -> Result<(), DomainError> {
+    match experiments.iter().find(|e| e.name == name) {
+        None => Ok(()),
+        Some(e) if e.lifecycle_stage == LifecycleStage::Deleted => {
+            Err(DomainError::already_exists(format!(
+                "Experiment(name={name}) already exists in deleted state (id {}). Restore it, or choose another name.",
+                e.experiment_id
+            )))
+        }
+        Some(_) => Err(DomainError::already_exists(format!(
+            "Experiment(name={name}) already exists."
+        ))),
+    }
+}
+
+fn ensure_experiment_active(experiment: &Experiment) -> Result<(), DomainError> {
+    if experiment.lifecycle_stage == LifecycleStage::Active {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(format!(
+            "The experiment {} must be in the 'active' state. Current state is {}.",
+            experiment.experiment_id,
+            experiment.lifecycle_stage.as_str()
+        )))
+    }
+}
+
+/// Orders ids numerically where both are numbers, else as text.
+pub fn compare_ids(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<u64>(), b.parse::<u64>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        _ => a.cmp(b),
+    }
+}
+
+/// Checks and tidies an artifact path: relative, `/`-separated, no `.` or `..` parts.
+pub fn normalize_artifact_path(path: &str) -> Result<String, DomainError> {
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    if parts.is_empty() || parts.contains(&"..") || path.starts_with('/') || path.contains('\\') {
+        return Err(DomainError::invalid(format!(
+            "Invalid artifact path: '{path}'. It must be a relative path without '..' parts."
+        )));
+    }
+    Ok(parts.join("/"))
+}
+
+/// A readable name for a run started without one, like MLflow's `adjective-animal-123`.
+pub fn random_run_name(seed: u128) -> String {
+    const ADJECTIVES: [&str; 16] = [
+        "amber", "brave", "calm", "clever", "dapper", "eager", "gentle", "jolly", "kind", "lively",
+        "merry", "nimble", "quiet", "rapid", "sunny", "witty",
+    ];
+    const ANIMALS: [&str; 16] = [
+        "otter", "heron", "lynx", "panda", "finch", "koala", "moose", "gecko", "tapir", "wren",
+        "bison", "crane", "dingo", "ibis", "lemur", "yak",
+    ];
+    let adjective = ADJECTIVES[(seed % 16) as usize];
+    let animal = ANIMALS[((seed >> 8) % 16) as usize];
+    let number = (seed >> 16) % 1000;
+    format!("{adjective}-{animal}-{number}")
+}

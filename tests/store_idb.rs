@@ -1,0 +1,136 @@
+//! `IdbStore` in headless Chromium: the conformance suite, opening a database written by
+//! schema version 1, and a failed write leaving nothing behind. Each test opens a database
+//! with a fresh random name.
+#![cfg(target_arch = "wasm32")]
+
+mod conformance;
+
+use labbook::domain::{LifecycleStage, RunStatus, ViewType};
+use labbook::store::idb::IdbStore;
+use labbook::store::Tracker;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fresh_name() -> String {
+    format!("labbook-test-{}", uuid::Uuid::new_v4().simple())
+}
+
+async fn fresh() -> IdbStore {
+    IdbStore::open(&fresh_name()).await.unwrap()
+}
+
+macro_rules! idb_cases {
+    ($($case:ident),* $(,)?) => {
+        $(
+            #[wasm_bindgen_test]
+            async fn $case() {
+                conformance::$case(fresh().await).await;
+            }
+        )*
+    };
+}
+
+for_each_case!(idb_cases);
+
+// A frozen copy of what schema version 1 writes, in plain IndexedDB calls, independent of
+// the Rust code: if a later version changes the layout, this database must still open.
+#[wasm_bindgen(inline_js = r#"
+export function write_v1_database(name) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      db.createObjectStore("experiments");
+      db.createObjectStore("runs").createIndex("by_experiment", "e");
+      db.createObjectStore("series");
+      db.createObjectStore("chunks");
+      db.createObjectStore("artifacts");
+    };
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(["experiments", "runs", "series", "chunks", "artifacts"], "readwrite");
+      tx.objectStore("experiments").put(JSON.stringify({
+        v: 1, id: "0", name: "Default", artifact_location: "mlflow-artifacts:/0",
+        lifecycle: "active", created: 1000, updated: 1000, tags: []
+      }), "0");
+      tx.objectStore("experiments").put(JSON.stringify({
+        v: 1, id: "1", name: "old-experiment", artifact_location: "mlflow-artifacts:/1",
+        lifecycle: "active", created: 2000, updated: 2500,
+        tags: [["mlflow.note.content", "written by v1"]]
+      }), "1");
+      const run = {
+        v: 1, id: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", experiment_id: "1", name: "old-run",
+        user: "alice", status: "FINISHED", start: 3000, end: 4000,
+        artifact_uri: "mlflow-artifacts:/1/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/artifacts",
+        lifecycle: "active", params: [["lr", "0.1"]],
+        tags: [["mlflow.runName", "old-run"]],
+        metrics: [{key: "loss", value: "NaN", timestamp: 3500, step: 2}],
+        inputs: []
+      };
+      tx.objectStore("runs").put({e: "1", j: JSON.stringify(run)}, run.id);
+      tx.objectStore("series").put(3, [run.id, "loss"]);
+      tx.objectStore("chunks").put({
+        s: new BigInt64Array([0n, 1n, 2n]),
+        t: new BigInt64Array([3100n, 3200n, 3500n]),
+        v: new Float64Array([1.5, Infinity, NaN])
+      }, [run.id, "loss", 0]);
+      tx.objectStore("artifacts").put({b: new Blob(["hello v1"]), n: 8}, [run.id, "notes/readme.txt"]);
+      tx.oncomplete = () => { db.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn write_v1_database(name: &str) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen_test]
+async fn opens_a_version_1_database_with_nothing_lost() {
+    let name = fresh_name();
+    write_v1_database(&name).await.unwrap();
+    let tracker = Tracker::new(IdbStore::open(&name).await.unwrap());
+    let experiments = tracker.experiments(ViewType::All).await.unwrap();
+    assert_eq!(experiments.len(), 2);
+    let old = tracker.experiment_by_name("old-experiment").await.unwrap();
+    assert_eq!(old.description(), Some("written by v1"));
+    assert_eq!(old.last_update_time, Some(2500));
+    let run_id = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let run = tracker.run(run_id).await.unwrap();
+    assert_eq!(run.info.status, RunStatus::Finished);
+    assert_eq!(run.info.lifecycle_stage, LifecycleStage::Active);
+    assert_eq!(run.param("lr"), Some("0.1"));
+    assert!(run.latest_metric("loss").unwrap().value.is_nan());
+    let history = tracker.metric_history(run_id, "loss").await.unwrap();
+    let steps: Vec<i64> = history.iter().map(|m| m.step).collect();
+    assert_eq!(steps, vec![0, 1, 2]);
+    assert_eq!(history[1].value, f64::INFINITY);
+    assert_eq!(history[2].timestamp, 3500);
+    assert_eq!(
+        tracker.artifact(run_id, "notes/readme.txt").await.unwrap(),
+        b"hello v1".to_vec()
+    );
+    // And the upgraded database takes new writes after the old ones.
+    tracker
+        .log_batch(
+            run_id,
+            labbook::domain::LogBatch {
+                metrics: vec![labbook::domain::Metric {
+                    key: "loss".to_owned(),
+                    value: 0.25,
+                    timestamp: 5000,
+                    step: 3,
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let history = tracker.metric_history(run_id, "loss").await.unwrap();
+    assert_eq!(history.len(), 4);
+    assert_eq!(history[3].value, 0.25);
+}
