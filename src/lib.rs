@@ -8,5 +8,4 @@ pub mod domain;
 pub mod search;
 pub mod store;
 
-#[cfg(target_arch = "wasm32")]
 pub mod app;

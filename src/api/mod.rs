@@ -9,14 +9,13 @@
 //! (see the README).
 
 mod args;
-#[cfg(target_arch = "wasm32")]
 pub mod binding;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 
-pub use args::Args;
+pub use args::{percent_decode, Args};
 
 use crate::codec::rest::{
     dataset_input_from_json, experiment_to_json, file_info_to_json, list_from_json,

@@ -1,1 +1,119 @@
+//! The Leptos user interface: the only place with signals.
+//!
+//! [`start`] opens the IndexedDB store (or falls back to memory, with a banner), installs
+//! `window.labbook`, and mounts [`App`]. Components read and write data only through the
+//! [`Tracker`]; every successful write bumps [`AppState::revision`], which is what makes
+//! resources reload, whether the write came from the page or from `labbook.rest`.
 
+mod experiments;
+pub mod format;
+pub mod route;
+mod run_page;
+mod widgets;
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::api::binding;
+use crate::store::idb::IdbStore;
+use crate::store::{AnyStore, MemStore, Tracker};
+use route::{use_route, Page};
+
+/// The IndexedDB database the app keeps everything in.
+pub const DATABASE_NAME: &str = "labbook";
+
+/// What every component may reach: the tracker and the write counter.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    tracker: StoredValue<Rc<Tracker<AnyStore>>, LocalStorage>,
+    /// Grows by one after every successful write; resources that read data track it.
+    pub revision: RwSignal<u64>,
+}
+
+impl AppState {
+    pub fn tracker(&self) -> Rc<Tracker<AnyStore>> {
+        self.tracker.get_value()
+    }
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// Opens the store and mounts the app.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&format!("labbook crashed: {info}").into());
+    }));
+    wasm_bindgen_futures::spawn_local(async {
+        let (store, storage_problem) = match IdbStore::open(DATABASE_NAME).await {
+            Ok(store) => (AnyStore::Idb(store), None),
+            Err(error) => (AnyStore::Mem(MemStore::new()), Some(error.message)),
+        };
+        let tracker = Rc::new(Tracker::new(store));
+        let startup_error = tracker
+            .ensure_default_experiment()
+            .await
+            .err()
+            .map(|e| e.message);
+        if let Err(error) = binding::install(Rc::clone(&tracker)) {
+            web_sys::console::error_2(&"labbook: window.labbook is unavailable".into(), &error);
+        }
+        if let Some(loading) = document().get_element_by_id("loading") {
+            loading.remove();
+        }
+        mount_to_body(move || {
+            view! { <App tracker=tracker storage_problem=storage_problem startup_error=startup_error/> }
+        });
+    });
+}
+
+#[component]
+fn App(
+    tracker: Rc<Tracker<AnyStore>>,
+    storage_problem: Option<String>,
+    startup_error: Option<String>,
+) -> impl IntoView {
+    let revision = RwSignal::new(0u64);
+    tracker.subscribe(move || revision.update(|r| *r += 1));
+    provide_context(AppState {
+        tracker: StoredValue::new_local(tracker),
+        revision,
+    });
+    let route = use_route();
+    provide_context(route);
+    // Only a change of page rebuilds the page; view settings in the query update in place.
+    let page = Memo::new(move |_| route.get().page);
+
+    view! {
+        <header class="topbar">
+            <a class="brand" href="#/">"labbook"</a>
+            <nav>
+                <a href="#/">"Experiments"</a>
+            </nav>
+        </header>
+        {storage_problem.map(|problem| view! {
+            <div class="banner warning" data-testid="storage-banner" role="alert">
+                <strong>"Not saved: "</strong>
+                "this browser would not open its database ("{problem}"), so labbook is keeping everything in memory. "
+                "It will be gone when you close or reload the page. A private window often causes this; a normal window keeps your data."
+            </div>
+        })}
+        {startup_error.map(|problem| view! {
+            <div class="banner error" role="alert">"labbook could not start its database: "{problem}</div>
+        })}
+        <div class="layout">
+            <experiments::ExperimentSidebar/>
+            <main class="content">
+                {move || match page.get() {
+                    Page::Home => view! { <experiments::HomePage/> }.into_any(),
+                    Page::Experiment(id) => view! { <experiments::ExperimentPage experiment_id=id/> }.into_any(),
+                    Page::Run { experiment_id, run_id } => {
+                        view! { <run_page::RunPage experiment_id=experiment_id run_id=run_id/> }.into_any()
+                    }
+                }}
+            </main>
+        </div>
+    }
+}

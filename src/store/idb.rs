@@ -71,19 +71,17 @@ impl IdbStore {
         let db = Database::open(name)
             .with_version(DB_VERSION)
             .with_on_upgrade_needed(|event, db| {
+                // Each step upgrades from the version before it, so a database of any older
+                // version climbs through every step in order and loses nothing.
                 let old = event.old_version() as u32;
-                match (old, event.new_version().map(|v| v as u32)) {
-                    (0, Some(_)) => {
-                        db.create_object_store(EXPERIMENTS).build()?;
-                        let runs = db.create_object_store(RUNS).build()?;
-                        runs.create_index(RUNS_BY_EXPERIMENT, KeyPath::One("e"))
-                            .build()?;
-                        db.create_object_store(SERIES).build()?;
-                        db.create_object_store(CHUNKS).build()?;
-                        db.create_object_store(ARTIFACTS).build()?;
-                    }
-                    // Version 1 is the first; later versions add their arms here.
-                    _ => {}
+                if old < 1 {
+                    db.create_object_store(EXPERIMENTS).build()?;
+                    let runs = db.create_object_store(RUNS).build()?;
+                    runs.create_index(RUNS_BY_EXPERIMENT, KeyPath::One("e"))
+                        .build()?;
+                    db.create_object_store(SERIES).build()?;
+                    db.create_object_store(CHUNKS).build()?;
+                    db.create_object_store(ARTIFACTS).build()?;
                 }
                 Ok(())
             })
@@ -434,7 +432,7 @@ impl Store for IdbStore {
                 .map_err(|e| idb_error(WRITING, e))?;
             let count = count.and_then(|c| c.as_f64()).unwrap_or(0.0) as usize;
             let mut chunk_no = count / CHUNK_POINTS;
-            let mut chunk = if count % CHUNK_POINTS == 0 {
+            let mut chunk = if count.is_multiple_of(CHUNK_POINTS) {
                 Chunk::default()
             } else {
                 let stored: Option<JsValue> = chunks

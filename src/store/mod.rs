@@ -8,12 +8,13 @@
 //! browser refuses IndexedDB); `IdbStore` keeps everything in IndexedDB and is the only code
 //! that touches it.
 
-#[cfg(target_arch = "wasm32")]
+mod any;
 pub mod idb;
 mod mem;
 pub mod record;
 mod tracker;
 
+pub use any::AnyStore;
 pub use mem::MemStore;
 pub use tracker::{NewRun, Tracker};
 

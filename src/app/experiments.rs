@@ -1,0 +1,533 @@
+//! The experiments sidebar, the welcome page, and an experiment's page with its runs table.
+
+use leptos::prelude::*;
+
+use super::format;
+use super::route::{navigate, Page, Route};
+use super::use_app;
+use super::widgets::{run_action, DescriptionEditor, ErrorLine};
+use crate::domain::{
+    Experiment, LifecycleStage, Run, Tag, ViewType, DEFAULT_EXPERIMENT_ID, NOTE_TAG,
+};
+use crate::search::sort_runs;
+use crate::store::{now_ms, NewRun};
+
+/// The user id runs created from the page are logged under.
+pub const UI_USER: &str = "labbook-ui";
+
+fn use_route_signal() -> RwSignal<Route> {
+    expect_context::<RwSignal<Route>>()
+}
+
+fn selected_experiment(route: &Route) -> Option<String> {
+    match &route.page {
+        Page::Experiment(id) => Some(id.clone()),
+        Page::Run { experiment_id, .. } => Some(experiment_id.clone()),
+        Page::Home => None,
+    }
+}
+
+fn experiment_route(id: &str) -> Route {
+    Route::page(Page::Experiment(id.to_owned()))
+}
+
+/// A name box and a Create button; creating opens the new experiment.
+#[component]
+fn NewExperimentForm(#[prop(optional)] on_done: Option<Callback<()>>) -> impl IntoView {
+    let app = use_app();
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let tracker = app.tracker();
+        let wanted = name.get_untracked().trim().to_owned();
+        run_action(error, async move {
+            let id = tracker.create_experiment(&wanted, None, vec![]).await?;
+            name.set(String::new());
+            if let Some(done) = on_done {
+                done.run(());
+            }
+            navigate(&experiment_route(&id));
+            Ok(())
+        });
+    };
+    view! {
+        <form class="inline-form" on:submit=submit>
+            <input type="text" placeholder="Experiment name" data-testid="experiment-name-input"
+                prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev))/>
+            <button type="submit" data-testid="experiment-create">"Create"</button>
+        </form>
+        <ErrorLine error=error/>
+    }
+}
+
+/// The list of experiments down the left side.
+#[component]
+pub fn ExperimentSidebar() -> impl IntoView {
+    let app = use_app();
+    let route = use_route_signal();
+    let show_deleted = Memo::new(move |_| route.get().get("experiments") == Some("all"));
+    let experiments = LocalResource::new(move || {
+        let tracker = app.tracker();
+        app.revision.track();
+        let view = if show_deleted.get() {
+            ViewType::All
+        } else {
+            ViewType::ActiveOnly
+        };
+        async move { tracker.experiments(view).await }
+    });
+    let creating = RwSignal::new(false);
+    let selected = Memo::new(move |_| selected_experiment(&route.get()));
+    let toggle_deleted = move |_| {
+        let current = route.get_untracked();
+        let value = (!show_deleted.get_untracked()).then_some("all");
+        navigate(&current.with("experiments", value));
+    };
+    view! {
+        <aside class="sidebar">
+            <div class="section-head">
+                <h2>"Experiments"</h2>
+                <button class="small" data-testid="experiment-new" on:click=move |_| creating.update(|c| *c = !*c)>
+                    "+ New"
+                </button>
+            </div>
+            <Show when=move || creating.get()>
+                <NewExperimentForm on_done=Callback::new(move |_| creating.set(false))/>
+            </Show>
+            <ul class="experiment-list" data-testid="experiment-list">
+                {move || match experiments.get() {
+                    None => view! { <li class="muted">"Loading…"</li> }.into_any(),
+                    Some(Err(e)) => view! { <li class="error-line">{e.message}</li> }.into_any(),
+                    Some(Ok(list)) => {
+                        let keep = route.get_untracked().query;
+                        list.into_iter()
+                            .map(|e| {
+                                let id = e.experiment_id.clone();
+                                let mut target = experiment_route(&id);
+                                target.query = keep.iter().filter(|(k, _)| k == "experiments").cloned().collect();
+                                let is_selected = {
+                                    let id = id.clone();
+                                    move || selected.get().as_deref() == Some(id.as_str())
+                                };
+                                view! {
+                                    <li data-testid="experiment-item" data-experiment-id=id.clone()
+                                        class:selected=is_selected
+                                        class:deleted=e.lifecycle_stage == LifecycleStage::Deleted>
+                                        <a href=target.to_hash() title=e.name.clone()>{e.name.clone()}</a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                            .into_any()
+                    }
+                }}
+            </ul>
+            <label class="toggle">
+                <input type="checkbox" data-testid="show-deleted-experiments"
+                    prop:checked=move || show_deleted.get() on:change=toggle_deleted/>
+                "Show deleted"
+            </label>
+        </aside>
+    }
+}
+
+/// What a new user sees first, and what `#/` opens once there is data.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let app = use_app();
+    let overview = LocalResource::new(move || {
+        let tracker = app.tracker();
+        app.revision.track();
+        async move {
+            let experiments = tracker.experiments(ViewType::ActiveOnly).await?;
+            let ids: Vec<String> = experiments
+                .iter()
+                .map(|e| e.experiment_id.clone())
+                .collect();
+            let runs = tracker.runs(&ids, ViewType::All).await?;
+            Ok::<_, crate::domain::DomainError>((experiments, runs.len()))
+        }
+    });
+    move || match overview.get() {
+        None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error-line">{e.message}</p> }.into_any(),
+        Some(Ok((experiments, run_count))) => {
+            if run_count == 0 && experiments.len() <= 1 {
+                view! { <Welcome/> }.into_any()
+            } else {
+                let first = experiments
+                    .iter()
+                    .find(|e| e.experiment_id != DEFAULT_EXPERIMENT_ID)
+                    .or(experiments.first())
+                    .map(|e| e.experiment_id.clone());
+                if let Some(id) = first {
+                    let _ = window()
+                        .location()
+                        .replace(&experiment_route(&id).to_hash());
+                }
+                view! { <p class="muted">"Opening…"</p> }.into_any()
+            }
+        }
+    }
+}
+
+const CONSOLE_EXAMPLE: &str = r#"const {experiment_id} = await labbook.rest("POST",
+  "/api/2.0/mlflow/experiments/create", {name: "my-first-experiment"});
+const {run} = await labbook.rest("POST", "/api/2.0/mlflow/runs/create",
+  {experiment_id, run_name: "baseline"});
+for (let step = 0; step < 50; step++)
+  await labbook.rest("POST", "/api/2.0/mlflow/runs/log-metric", {run_id: run.info.run_id,
+    key: "loss", value: 1 / (step + 1), timestamp: Date.now(), step});"#;
+
+#[component]
+fn Welcome() -> impl IntoView {
+    view! {
+        <section class="welcome" data-testid="welcome">
+            <h1>"Welcome to labbook"</h1>
+            <p>
+                "labbook tracks machine-learning experiments and their runs: parameters, metric histories, tags and files, "
+                "kept in this browser, with no server and nothing to install."
+            </p>
+            <div class="welcome-steps">
+                <div class="card">
+                    <h3>"Start an experiment"</h3>
+                    <p>"Name it, then add runs from its page."</p>
+                    <NewExperimentForm/>
+                </div>
+                <div class="card">
+                    <h3>"Log from code"</h3>
+                    <p>
+                        "This page answers MLflow's REST API. Open the browser console and try:"
+                    </p>
+                    <pre class="code">{CONSOLE_EXAMPLE}</pre>
+                    <p class="muted">"Runs appear here as they are logged."</p>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// One experiment: its name, description, and runs.
+#[component]
+pub fn ExperimentPage(experiment_id: String) -> impl IntoView {
+    let app = use_app();
+    let id = StoredValue::new(experiment_id);
+    let experiment = LocalResource::new(move || {
+        let tracker = app.tracker();
+        app.revision.track();
+        let id = id.get_value();
+        async move { tracker.experiment(&id).await }
+    });
+    move || match experiment.get() {
+        None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+        Some(Err(e)) => view! {
+            <section class="not-found">
+                <h1>"Experiment not found"</h1>
+                <p class="error-line">{e.message}</p>
+                <a href="#/">"Back to all experiments"</a>
+            </section>
+        }
+        .into_any(),
+        Some(Ok(experiment)) => view! { <ExperimentView experiment=experiment/> }.into_any(),
+    }
+}
+
+#[component]
+fn ExperimentView(experiment: Experiment) -> impl IntoView {
+    let app = use_app();
+    let id = experiment.experiment_id.clone();
+    let deleted = experiment.lifecycle_stage == LifecycleStage::Deleted;
+    let error = RwSignal::new(None::<String>);
+    let renaming = RwSignal::new(false);
+    let new_name = RwSignal::new(experiment.name.clone());
+    let description = Signal::derive({
+        let text = experiment.description().unwrap_or_default().to_owned();
+        move || text.clone()
+    });
+    let rename = {
+        let id = id.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let (tracker, id) = (app.tracker(), id.clone());
+            let name = new_name.get_untracked();
+            renaming.set(false);
+            run_action(error, async move {
+                tracker.rename_experiment(&id, name.trim()).await
+            });
+        }
+    };
+    let toggle_deleted = {
+        let id = id.clone();
+        move |_| {
+            let (tracker, id) = (app.tracker(), id.clone());
+            run_action(error, async move {
+                if deleted {
+                    tracker.restore_experiment(&id).await
+                } else {
+                    tracker.delete_experiment(&id).await
+                }
+            });
+        }
+    };
+    let save_description = {
+        let id = id.clone();
+        Callback::new(move |text: String| {
+            let (tracker, id) = (app.tracker(), id.clone());
+            run_action(error, async move {
+                tracker
+                    .set_experiment_tag(&id, Tag::new(NOTE_TAG, text))
+                    .await
+            });
+        })
+    };
+    let section_id = id.clone();
+    let user_tags: Vec<Tag> = experiment
+        .tags
+        .iter()
+        .filter(|t| !t.key.starts_with("mlflow."))
+        .cloned()
+        .collect();
+    view! {
+        <section class="experiment-page" data-testid="experiment-page" data-experiment-id=section_id>
+            <div class="page-head">
+                {move || if renaming.get() {
+                    view! {
+                        <form class="inline-form" on:submit=rename.clone()>
+                            <input type="text" data-testid="experiment-rename-input"
+                                prop:value=move || new_name.get()
+                                on:input=move |ev| new_name.set(event_target_value(&ev))/>
+                            <button type="submit" data-testid="experiment-rename-save">"Save"</button>
+                            <button type="button" class="secondary" on:click=move |_| renaming.set(false)>"Cancel"</button>
+                        </form>
+                    }.into_any()
+                } else {
+                    view! { <h1 data-testid="experiment-name">{new_name.get_untracked()}</h1> }.into_any()
+                }}
+                <div class="actions">
+                    <Show when=move || !deleted>
+                        <button class="secondary" data-testid="experiment-rename" on:click=move |_| renaming.set(true)>"Rename"</button>
+                    </Show>
+                    <button class="secondary" data-testid=if deleted { "experiment-restore" } else { "experiment-delete" }
+                        on:click=toggle_deleted>
+                        {if deleted { "Restore" } else { "Delete" }}
+                    </button>
+                </div>
+            </div>
+            <p class="meta">
+                "Experiment ID " <code>{id.clone()}</code>
+                " · Artifact location " <code>{experiment.artifact_location.clone()}</code>
+                {deleted.then(|| view! { " · " <span class="badge deleted">"deleted"</span> })}
+            </p>
+            {(!user_tags.is_empty()).then(|| view! {
+                <ul class="chips">
+                    {user_tags.into_iter().map(|t| view! { <li><b>{t.key}</b>": "{t.value}</li> }).collect_view()}
+                </ul>
+            })}
+            <ErrorLine error=error/>
+            <DescriptionEditor text=description save=save_description/>
+            <RunsSection experiment_id=id deleted=deleted/>
+        </section>
+    }
+}
+
+/// Which runs the table shows, from the URL's `view` setting.
+fn view_type(route: &Route) -> ViewType {
+    match route.get("view") {
+        Some("deleted") => ViewType::DeletedOnly,
+        Some("all") => ViewType::All,
+        _ => ViewType::ActiveOnly,
+    }
+}
+
+#[component]
+fn RunsSection(experiment_id: String, deleted: bool) -> impl IntoView {
+    let app = use_app();
+    let route = use_route_signal();
+    let view = Memo::new(move |_| view_type(&route.get()));
+    let id = StoredValue::new(experiment_id);
+    let runs = LocalResource::new(move || {
+        let tracker = app.tracker();
+        app.revision.track();
+        let view = view.get();
+        let id = id.get_value();
+        async move {
+            let mut runs = tracker.runs(&[id], view).await?;
+            sort_runs(&mut runs, &[]);
+            Ok::<_, crate::domain::DomainError>(runs)
+        }
+    });
+    let set_view = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let current = route.get_untracked();
+        navigate(&current.with("view", (value != "active").then_some(value.as_str())));
+    };
+    let creating = RwSignal::new(false);
+    view! {
+        <section class="runs">
+            <div class="section-head">
+                <h2>"Runs"</h2>
+                <span class="count" data-testid="runs-count">
+                    {move || runs.get().and_then(|r| r.ok()).map(|r| match r.len() {
+                        1 => "1 run".to_owned(),
+                        n => format!("{n} runs"),
+                    })}
+                </span>
+                <div class="actions">
+                    <select data-testid="run-view" on:change=set_view
+                        prop:value=move || match view.get() {
+                            ViewType::ActiveOnly => "active",
+                            ViewType::DeletedOnly => "deleted",
+                            ViewType::All => "all",
+                        }>
+                        <option value="active">"Active"</option>
+                        <option value="deleted">"Deleted"</option>
+                        <option value="all">"All"</option>
+                    </select>
+                    <Show when=move || !deleted>
+                        <button data-testid="run-new" on:click=move |_| creating.update(|c| *c = !*c)>"+ New run"</button>
+                    </Show>
+                </div>
+            </div>
+            <Show when=move || creating.get()>
+                <NewRunForm experiment_id=id.get_value() on_done=Callback::new(move |_| creating.set(false))/>
+            </Show>
+            {move || match runs.get() {
+                None => view! { <p class="muted">"Loading runs…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error-line">{e.message}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <div class="empty" data-testid="runs-empty">
+                        <p>"No runs here yet."</p>
+                        <p class="muted">
+                            "Create one with “+ New run”, or log from code with "
+                            <code>"labbook.rest(\"POST\", \"/api/2.0/mlflow/runs/create\", {experiment_id: \""{id.get_value()}"\"})"</code>
+                            " in the browser console."
+                        </p>
+                    </div>
+                }.into_any(),
+                Some(Ok(list)) => view! { <RunsTable runs=list/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn NewRunForm(experiment_id: String, on_done: Callback<()>) -> impl IntoView {
+    let app = use_app();
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let tracker = app.tracker();
+        let run_name = name.get_untracked().trim().to_owned();
+        let experiment_id = experiment_id.clone();
+        run_action(error, async move {
+            tracker
+                .create_run(NewRun {
+                    experiment_id,
+                    user_id: UI_USER.to_owned(),
+                    run_name: (!run_name.is_empty()).then_some(run_name),
+                    start_time: Some(now_ms()),
+                    tags: vec![],
+                })
+                .await?;
+            name.set(String::new());
+            on_done.run(());
+            Ok(())
+        });
+    };
+    view! {
+        <form class="inline-form" on:submit=submit>
+            <input type="text" placeholder="Run name (optional)" data-testid="run-name-input"
+                prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev))/>
+            <button type="submit" data-testid="run-create">"Create run"</button>
+        </form>
+        <ErrorLine error=error/>
+    }
+}
+
+/// The union of keys over runs, sorted.
+fn keys_of<'a>(runs: &'a [Run], keys: impl Fn(&'a Run) -> Vec<&'a str>) -> Vec<String> {
+    let mut all: Vec<String> = runs.iter().flat_map(keys).map(str::to_owned).collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
+#[component]
+fn RunsTable(runs: Vec<Run>) -> impl IntoView {
+    let route = use_route_signal();
+    let metric_keys = keys_of(&runs, |r| {
+        r.data.metrics.iter().map(|m| m.key.as_str()).collect()
+    });
+    let param_keys = keys_of(&runs, |r| {
+        r.data.params.iter().map(|p| p.key.as_str()).collect()
+    });
+    let now = now_ms();
+    let keep_query = route.get_untracked().query;
+    let header = view! {
+        <tr>
+            <th>"Run name"</th>
+            <th>"Status"</th>
+            <th>"Created"</th>
+            <th>"Duration"</th>
+            <th>"User"</th>
+            {metric_keys.iter().map(|k| view! { <th class="metric" title="latest value of the metric">{k.clone()}</th> }).collect_view()}
+            {param_keys.iter().map(|k| view! { <th class="param" title="parameter">{k.clone()}</th> }).collect_view()}
+        </tr>
+    };
+    let rows = runs
+        .iter()
+        .map(|run| {
+            let info = &run.info;
+            let mut target = Route::page(Page::Run {
+                experiment_id: info.experiment_id.clone(),
+                run_id: info.run_id.clone(),
+            });
+            target.query = keep_query.clone();
+            let metrics = metric_keys
+                .iter()
+                .map(|k| {
+                    let value = run.latest_metric(k).map(|m| format::number(m.value));
+                    view! { <td class="num">{value}</td> }
+                })
+                .collect_view();
+            let params = param_keys
+                .iter()
+                .map(|k| view! { <td>{run.param(k).map(str::to_owned)}</td> })
+                .collect_view();
+            let status = info.status.as_str();
+            view! {
+                <tr data-testid="run-row" data-run-id=info.run_id.clone()
+                    class:deleted=info.lifecycle_stage == LifecycleStage::Deleted>
+                    <td><a href=target.to_hash()>{display_name(run)}</a></td>
+                    <td><span class=format!("status {}", status.to_ascii_lowercase())>{status}</span></td>
+                    <td>{info.start_time.map(format::time)}</td>
+                    <td>{run.duration_ms(now).map(format::duration)}</td>
+                    <td>{info.user_id.clone()}</td>
+                    {metrics}
+                    {params}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="runs-table" data-testid="runs-table">
+                <thead>{header}</thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A run's name, or its id when it has none.
+pub fn display_name(run: &Run) -> String {
+    if run.info.run_name.is_empty() {
+        run.info.run_id.clone()
+    } else {
+        run.info.run_name.clone()
+    }
+}

@@ -1,0 +1,162 @@
+//! Where the user is, kept in the URL's hash (`#/experiments/1/runs/<id>?view=all`), so that
+//! every view survives a reload on a plain static server, from any sub-folder, with no
+//! rewrite rules.
+
+use leptos::prelude::*;
+
+/// The page shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Page {
+    /// No experiment chosen yet: the first active one is shown.
+    Home,
+    Experiment(String),
+    Run {
+        experiment_id: String,
+        run_id: String,
+    },
+}
+
+/// A page and its view settings (`key=value` pairs after `?`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub page: Page,
+    pub query: Vec<(String, String)>,
+}
+
+impl Route {
+    pub fn page(page: Page) -> Route {
+        Route {
+            page,
+            query: Vec::new(),
+        }
+    }
+
+    /// Reads a location hash such as `#/experiments/1?view=all`.
+    pub fn parse(hash: &str) -> Route {
+        let hash = hash.trim_start_matches('#');
+        let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
+        let parts: Vec<String> = path
+            .split('/')
+            .filter(|p| !p.is_empty())
+            .map(decode)
+            .collect();
+        let page = match parts.as_slice() {
+            [e, id] if e == "experiments" => Page::Experiment(id.clone()),
+            [e, id, r, run] if e == "experiments" && r == "runs" => Page::Run {
+                experiment_id: id.clone(),
+                run_id: run.clone(),
+            },
+            _ => Page::Home,
+        };
+        let query = query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (decode(k), decode(v))
+            })
+            .collect();
+        Route { page, query }
+    }
+
+    /// The hash for this route, starting with `#/`.
+    pub fn to_hash(&self) -> String {
+        let path = match &self.page {
+            Page::Home => String::new(),
+            Page::Experiment(id) => format!("experiments/{}", encode(id)),
+            Page::Run {
+                experiment_id,
+                run_id,
+            } => format!(
+                "experiments/{}/runs/{}",
+                encode(experiment_id),
+                encode(run_id)
+            ),
+        };
+        let query: Vec<String> = self
+            .query
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
+        if query.is_empty() {
+            format!("#/{path}")
+        } else {
+            format!("#/{path}?{}", query.join("&"))
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The same route with `key` set to `value`, or removed when `value` is `None`.
+    pub fn with(&self, key: &str, value: Option<&str>) -> Route {
+        let mut route = self.clone();
+        route.query.retain(|(k, _)| k != key);
+        if let Some(v) = value {
+            route.query.push((key.to_owned(), v.to_owned()));
+        }
+        route
+    }
+}
+
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn decode(text: &str) -> String {
+    crate::api::percent_decode(text)
+}
+
+/// The current route, following the address bar.
+pub fn use_route() -> RwSignal<Route> {
+    let route = RwSignal::new(Route::parse(&current_hash()));
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        route.set(Route::parse(&current_hash()));
+    });
+    on_cleanup(move || handle.remove());
+    route
+}
+
+fn current_hash() -> String {
+    window().location().hash().unwrap_or_default()
+}
+
+/// Goes to `route`, adding a history entry so Back works.
+pub fn navigate(route: &Route) {
+    let _ = window().location().set_hash(&route.to_hash());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_round_trip() {
+        for hash in [
+            "#/",
+            "#/experiments/12",
+            "#/experiments/1/runs/abc123",
+            "#/experiments/1?view=all&experiments=all",
+            "#/experiments/a%20b",
+        ] {
+            assert_eq!(Route::parse(hash).to_hash(), hash);
+        }
+        assert_eq!(Route::parse("").page, Page::Home);
+        assert_eq!(Route::parse("#/nonsense/x/y").page, Page::Home);
+        let route = Route::parse("#/experiments/1?view=deleted");
+        assert_eq!(route.get("view"), Some("deleted"));
+        assert_eq!(route.with("view", None).to_hash(), "#/experiments/1");
+    }
+}

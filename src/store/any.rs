@@ -1,0 +1,50 @@
+//! The store the app runs on: IndexedDB, or memory when the browser refuses IndexedDB.
+
+use super::idb::IdbStore;
+use super::{Change, MemStore, Store};
+use crate::domain::{ArtifactFile, DomainError, Experiment, Metric, Run};
+
+/// Either persistent store or the in-memory fallback, chosen once at start-up.
+pub enum AnyStore {
+    Idb(IdbStore),
+    Mem(MemStore),
+}
+
+macro_rules! delegate {
+    ($self:ident, $store:ident => $call:expr) => {
+        match $self {
+            AnyStore::Idb($store) => $call,
+            AnyStore::Mem($store) => $call,
+        }
+    };
+}
+
+impl Store for AnyStore {
+    async fn experiments(&self) -> Result<Vec<Experiment>, DomainError> {
+        delegate!(self, s => s.experiments().await)
+    }
+
+    async fn runs(&self, experiment_ids: &[String]) -> Result<Vec<Run>, DomainError> {
+        delegate!(self, s => s.runs(experiment_ids).await)
+    }
+
+    async fn run(&self, run_id: &str) -> Result<Option<Run>, DomainError> {
+        delegate!(self, s => s.run(run_id).await)
+    }
+
+    async fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<Metric>, DomainError> {
+        delegate!(self, s => s.metric_history(run_id, key).await)
+    }
+
+    async fn artifacts(&self, run_id: &str) -> Result<Vec<ArtifactFile>, DomainError> {
+        delegate!(self, s => s.artifacts(run_id).await)
+    }
+
+    async fn artifact(&self, run_id: &str, path: &str) -> Result<Option<Vec<u8>>, DomainError> {
+        delegate!(self, s => s.artifact(run_id, path).await)
+    }
+
+    async fn apply(&self, changes: Vec<Change>) -> Result<(), DomainError> {
+        delegate!(self, s => s.apply(changes).await)
+    }
+}
