@@ -31,6 +31,9 @@ export default defineConfig({
     command: `bash scripts/serve-dist-subfolder.sh ${port}`,
     url: `http://127.0.0.1:${port}/labbook/index.html`,
     reuseExistingServer: false,
+    // The static server logs every request; failures show as a failed start or failed tests.
+    stdout: 'ignore',
+    stderr: 'ignore',
     timeout: 30_000,
   },
 });
