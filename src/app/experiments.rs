@@ -1,11 +1,12 @@
 //! The experiments sidebar, the welcome page, and an experiment's page with its runs table.
 
+use futures::FutureExt;
 use leptos::prelude::*;
 
 use super::format;
 use super::route::{navigate, Page, Route};
 use super::use_app;
-use super::widgets::{run_action, DescriptionEditor, ErrorLine};
+use super::widgets::{run_action, DescriptionEditor, ErrorLine, NameAction, NameForm};
 use crate::domain::{
     Experiment, LifecycleStage, Run, Tag, ViewType, DEFAULT_EXPERIMENT_ID, NOTE_TAG,
 };
@@ -35,30 +36,21 @@ fn experiment_route(id: &str) -> Route {
 #[component]
 fn NewExperimentForm(#[prop(optional)] on_done: Option<Callback<()>>) -> impl IntoView {
     let app = use_app();
-    let name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let action: NameAction = Callback::new(move |name: String| {
         let tracker = app.tracker();
-        let wanted = name.get_untracked().trim().to_owned();
-        run_action(error, async move {
-            let id = tracker.create_experiment(&wanted, None, vec![]).await?;
-            name.set(String::new());
+        async move {
+            let id = tracker.create_experiment(&name, None, vec![]).await?;
             if let Some(done) = on_done {
                 done.run(());
             }
             navigate(&experiment_route(&id));
             Ok(())
-        });
-    };
+        }
+        .boxed_local()
+    });
     view! {
-        <form class="inline-form" on:submit=submit>
-            <input type="text" placeholder="Experiment name" data-testid="experiment-name-input"
-                prop:value=move || name.get()
-                on:input=move |ev| name.set(event_target_value(&ev))/>
-            <button type="submit" data-testid="experiment-create">"Create"</button>
-        </form>
-        <ErrorLine error=error/>
+        <NameForm placeholder="Experiment name" input_testid="experiment-name-input"
+            button_testid="experiment-create" button_label="Create" action=action/>
     }
 }
 
@@ -415,14 +407,10 @@ fn RunsSection(experiment_id: String, deleted: bool) -> impl IntoView {
 #[component]
 fn NewRunForm(experiment_id: String, on_done: Callback<()>) -> impl IntoView {
     let app = use_app();
-    let name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let action: NameAction = Callback::new(move |run_name: String| {
         let tracker = app.tracker();
-        let run_name = name.get_untracked().trim().to_owned();
         let experiment_id = experiment_id.clone();
-        run_action(error, async move {
+        async move {
             tracker
                 .create_run(NewRun {
                     experiment_id,
@@ -432,19 +420,14 @@ fn NewRunForm(experiment_id: String, on_done: Callback<()>) -> impl IntoView {
                     tags: vec![],
                 })
                 .await?;
-            name.set(String::new());
             on_done.run(());
             Ok(())
-        });
-    };
+        }
+        .boxed_local()
+    });
     view! {
-        <form class="inline-form" on:submit=submit>
-            <input type="text" placeholder="Run name (optional)" data-testid="run-name-input"
-                prop:value=move || name.get()
-                on:input=move |ev| name.set(event_target_value(&ev))/>
-            <button type="submit" data-testid="run-create">"Create run"</button>
-        </form>
-        <ErrorLine error=error/>
+        <NameForm placeholder="Run name (optional)" input_testid="run-name-input"
+            button_testid="run-create" button_label="Create run" action=action/>
     }
 }
 

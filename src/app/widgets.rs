@@ -1,5 +1,6 @@
 //! Small pieces shared by the pages: errors, markdown, description editing, downloads.
 
+use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -17,6 +18,41 @@ where
             error.set(Some(e.message));
         }
     });
+}
+
+/// What a [`NameForm`] does with the name typed: some async work that may fail.
+pub type NameAction = Callback<String, LocalBoxFuture<'static, Result<(), DomainError>>>;
+
+/// A text box and a button; submitting runs `action` with the trimmed text, clears the box on
+/// success, and shows the error otherwise.
+#[component]
+pub fn NameForm(
+    placeholder: &'static str,
+    input_testid: &'static str,
+    button_testid: &'static str,
+    button_label: &'static str,
+    action: NameAction,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let work = action.run(name.get_untracked().trim().to_owned());
+        run_action(error, async move {
+            work.await?;
+            name.set(String::new());
+            Ok(())
+        });
+    };
+    view! {
+        <form class="inline-form" on:submit=submit>
+            <input type="text" placeholder=placeholder data-testid=input_testid
+                prop:value=move || name.get()
+                on:input=move |ev| name.set(event_target_value(&ev))/>
+            <button type="submit" data-testid=button_testid>{button_label}</button>
+        </form>
+        <ErrorLine error=error/>
+    }
 }
 
 /// Shows an error message when there is one.

@@ -60,6 +60,42 @@ fn js_error(context: &str, error: JsValue) -> DomainError {
     idb_error(context, text)
 }
 
+/// Awaits a `get_all`/`get_all_keys` request built with `.primitive()`.
+async fn all<F, I>(
+    context: &str,
+    request: indexed_db_futures::Result<F>,
+) -> Result<Vec<JsValue>, DomainError>
+where
+    F: std::future::Future<Output = indexed_db_futures::Result<I>>,
+    I: Iterator<Item = indexed_db_futures::Result<JsValue>>,
+{
+    request
+        .map_err(|e| idb_error(context, e))?
+        .await
+        .map_err(|e| idb_error(context, e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| idb_error(context, e))
+}
+
+/// Awaits a `get`/`get_key` request built with `.primitive()`.
+async fn one<F>(
+    context: &str,
+    request: indexed_db_futures::Result<F>,
+) -> Result<Option<JsValue>, DomainError>
+where
+    F: std::future::Future<Output = indexed_db_futures::Result<Option<JsValue>>>,
+{
+    request
+        .map_err(|e| idb_error(context, e))?
+        .await
+        .map_err(|e| idb_error(context, e))
+}
+
+/// Issues a `put` built with `.primitive()`; it completes with the transaction.
+fn sent<T>(context: &str, request: indexed_db_futures::Result<T>) -> Result<(), DomainError> {
+    request.map(drop).map_err(|e| idb_error(context, e))
+}
+
 /// Keeps experiments, runs, metric histories and artifacts in one IndexedDB database.
 pub struct IdbStore {
     db: Database,
@@ -175,14 +211,7 @@ impl Store for IdbStore {
         let store = tx
             .object_store(EXPERIMENTS)
             .map_err(|e| idb_error("reading experiments", e))?;
-        let values: Vec<JsValue> = store
-            .get_all()
-            .primitive()
-            .map_err(|e| idb_error("reading experiments", e))?
-            .await
-            .map_err(|e| idb_error("reading experiments", e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| idb_error("reading experiments", e))?;
+        let values = all("reading experiments", store.get_all().primitive()).await?;
         values
             .into_iter()
             .map(|v| {
@@ -202,15 +231,14 @@ impl Store for IdbStore {
             .map_err(|e| idb_error("reading runs", e))?;
         let mut runs = Vec::new();
         for experiment_id in experiment_ids {
-            let values: Vec<JsValue> = index
-                .get_all()
-                .with_query::<JsValue, _>(KeyRange::Only(JsValue::from(experiment_id.as_str())))
-                .primitive()
-                .map_err(|e| idb_error("reading runs", e))?
-                .await
-                .map_err(|e| idb_error("reading runs", e))?
-                .collect::<Result<_, _>>()
-                .map_err(|e| idb_error("reading runs", e))?;
+            let values = all(
+                "reading runs",
+                index
+                    .get_all()
+                    .with_query::<JsValue, _>(KeyRange::Only(JsValue::from(experiment_id.as_str())))
+                    .primitive(),
+            )
+            .await?;
             for value in values {
                 runs.push(run_from_js(&value)?);
             }
@@ -223,12 +251,11 @@ impl Store for IdbStore {
         let store = tx
             .object_store(RUNS)
             .map_err(|e| idb_error("reading a run", e))?;
-        let value: Option<JsValue> = store
-            .get(JsValue::from(run_id))
-            .primitive()
-            .map_err(|e| idb_error("reading a run", e))?
-            .await
-            .map_err(|e| idb_error("reading a run", e))?;
+        let value = one(
+            "reading a run",
+            store.get(JsValue::from(run_id)).primitive(),
+        )
+        .await?;
         value.map(|v| run_from_js(&v)).transpose()
     }
 
@@ -237,20 +264,19 @@ impl Store for IdbStore {
         let store = tx
             .object_store(CHUNKS)
             .map_err(|e| idb_error("reading a metric history", e))?;
-        let chunks: Vec<JsValue> = store
-            .get_all()
-            .with_query::<JsValue, _>(KeyRange::Bound(
-                key3(run_id, key, 0.0),
-                false,
-                key3(run_id, key, f64::INFINITY),
-                false,
-            ))
-            .primitive()
-            .map_err(|e| idb_error("reading a metric history", e))?
-            .await
-            .map_err(|e| idb_error("reading a metric history", e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| idb_error("reading a metric history", e))?;
+        let chunks = all(
+            "reading a metric history",
+            store
+                .get_all()
+                .with_query::<JsValue, _>(KeyRange::Bound(
+                    key3(run_id, key, 0.0),
+                    false,
+                    key3(run_id, key, f64::INFINITY),
+                    false,
+                ))
+                .primitive(),
+        )
+        .await?;
         let mut points = Vec::new();
         for value in &chunks {
             let chunk = Chunk::from_js(value)?;
@@ -277,24 +303,19 @@ impl Store for IdbStore {
             Array::of2(&run_id.into(), &Array::new()).into(),
             false,
         );
-        let keys: Vec<JsValue> = store
-            .get_all_keys()
-            .with_query::<JsValue, _>(range.clone())
-            .primitive()
-            .map_err(|e| idb_error("listing artifacts", e))?
-            .await
-            .map_err(|e| idb_error("listing artifacts", e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| idb_error("listing artifacts", e))?;
-        let values: Vec<JsValue> = store
-            .get_all()
-            .with_query::<JsValue, _>(range)
-            .primitive()
-            .map_err(|e| idb_error("listing artifacts", e))?
-            .await
-            .map_err(|e| idb_error("listing artifacts", e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| idb_error("listing artifacts", e))?;
+        let keys = all(
+            "listing artifacts",
+            store
+                .get_all_keys()
+                .with_query::<JsValue, _>(range.clone())
+                .primitive(),
+        )
+        .await?;
+        let values = all(
+            "listing artifacts",
+            store.get_all().with_query::<JsValue, _>(range).primitive(),
+        )
+        .await?;
         keys.iter()
             .zip(&values)
             .map(|(key, value)| {
@@ -310,12 +331,11 @@ impl Store for IdbStore {
         let store = tx
             .object_store(ARTIFACTS)
             .map_err(|e| idb_error("reading an artifact", e))?;
-        let value: Option<JsValue> = store
-            .get(key2(run_id, path))
-            .primitive()
-            .map_err(|e| idb_error("reading an artifact", e))?
-            .await
-            .map_err(|e| idb_error("reading an artifact", e))?;
+        let value = one(
+            "reading an artifact",
+            store.get(key2(run_id, path)).primitive(),
+        )
+        .await?;
         drop(tx);
         let Some(value) = value else {
             return Ok(None);
@@ -344,24 +364,22 @@ impl Store for IdbStore {
         let references = References::of(&changes);
         let mut found_experiments = Vec::new();
         for id in &references.experiments {
-            let value: Option<JsValue> = experiments
-                .get(JsValue::from(id.as_str()))
-                .primitive()
-                .map_err(|e| idb_error(WRITING, e))?
-                .await
-                .map_err(|e| idb_error(WRITING, e))?;
+            let value = one(
+                WRITING,
+                experiments.get(JsValue::from(id.as_str())).primitive(),
+            )
+            .await?;
             if value.is_some() {
                 found_experiments.push(id.clone());
             }
         }
         let mut found_runs = Vec::new();
         for id in &references.runs {
-            let value: Option<JsValue> = runs
-                .get_key(JsValue::from(id.as_str()))
-                .primitive()
-                .map_err(|e| idb_error(WRITING, e))?
-                .await
-                .map_err(|e| idb_error(WRITING, e))?;
+            let value = one(
+                WRITING,
+                runs.get_key(JsValue::from(id.as_str())).primitive(),
+            )
+            .await?;
             if value.is_some() {
                 found_runs.push(id.clone());
             }
@@ -377,22 +395,26 @@ impl Store for IdbStore {
             match change {
                 Change::PutExperiment(experiment) => {
                     let text = to_json(&ExperimentRecord::from(&experiment));
-                    experiments
-                        .put(JsValue::from(text))
-                        .with_key(JsValue::from(experiment.experiment_id.as_str()))
-                        .without_key_type()
-                        .primitive()
-                        .map_err(|e| idb_error(WRITING, e))?;
+                    sent(
+                        WRITING,
+                        experiments
+                            .put(JsValue::from(text))
+                            .with_key(JsValue::from(experiment.experiment_id.as_str()))
+                            .without_key_type()
+                            .primitive(),
+                    )?;
                 }
                 Change::PutRun(run) => {
                     let object = Object::new();
                     set_field(&object, "e", &run.info.experiment_id.as_str().into())?;
                     set_field(&object, "j", &to_json(&RunRecord::from(&run)).into())?;
-                    runs.put(JsValue::from(object))
-                        .with_key(JsValue::from(run.info.run_id.as_str()))
-                        .without_key_type()
-                        .primitive()
-                        .map_err(|e| idb_error(WRITING, e))?;
+                    sent(
+                        WRITING,
+                        runs.put(JsValue::from(object))
+                            .with_key(JsValue::from(run.info.run_id.as_str()))
+                            .without_key_type()
+                            .primitive(),
+                    )?;
                 }
                 Change::AppendMetrics { run_id, points } => {
                     for point in points {
@@ -413,34 +435,30 @@ impl Store for IdbStore {
                     let object = Object::new();
                     set_field(&object, "b", &blob)?;
                     set_field(&object, "n", &(bytes.len() as f64).into())?;
-                    artifacts
-                        .put(JsValue::from(object))
-                        .with_key(key2(&run_id, &path))
-                        .without_key_type()
-                        .primitive()
-                        .map_err(|e| idb_error(WRITING, e))?;
+                    sent(
+                        WRITING,
+                        artifacts
+                            .put(JsValue::from(object))
+                            .with_key(key2(&run_id, &path))
+                            .without_key_type()
+                            .primitive(),
+                    )?;
                 }
             }
         }
 
         for ((run_id, key), points) in appended {
-            let count: Option<JsValue> = series
-                .get(key2(&run_id, &key))
-                .primitive()
-                .map_err(|e| idb_error(WRITING, e))?
-                .await
-                .map_err(|e| idb_error(WRITING, e))?;
+            let count = one(WRITING, series.get(key2(&run_id, &key)).primitive()).await?;
             let count = count.and_then(|c| c.as_f64()).unwrap_or(0.0) as usize;
             let mut chunk_no = count / CHUNK_POINTS;
             let mut chunk = if count.is_multiple_of(CHUNK_POINTS) {
                 Chunk::default()
             } else {
-                let stored: Option<JsValue> = chunks
-                    .get(key3(&run_id, &key, chunk_no as f64))
-                    .primitive()
-                    .map_err(|e| idb_error(WRITING, e))?
-                    .await
-                    .map_err(|e| idb_error(WRITING, e))?;
+                let stored = one(
+                    WRITING,
+                    chunks.get(key3(&run_id, &key, chunk_no as f64)).primitive(),
+                )
+                .await?;
                 match stored {
                     Some(value) => Chunk::from_js(&value)?,
                     None => Chunk::default(),
@@ -459,12 +477,14 @@ impl Store for IdbStore {
             if !chunk.values.is_empty() {
                 put_chunk(&chunks, &run_id, &key, chunk_no, &chunk)?;
             }
-            series
-                .put(JsValue::from((count + points.len()) as f64))
-                .with_key(key2(&run_id, &key))
-                .without_key_type()
-                .primitive()
-                .map_err(|e| idb_error(WRITING, e))?;
+            sent(
+                WRITING,
+                series
+                    .put(JsValue::from((count + points.len()) as f64))
+                    .with_key(key2(&run_id, &key))
+                    .without_key_type()
+                    .primitive(),
+            )?;
         }
 
         tx.commit().await.map_err(|e| idb_error(WRITING, e))
@@ -478,13 +498,14 @@ fn put_chunk(
     chunk_no: usize,
     chunk: &Chunk,
 ) -> Result<(), DomainError> {
-    chunks
-        .put(chunk.to_js()?)
-        .with_key(key3(run_id, key, chunk_no as f64))
-        .without_key_type()
-        .primitive()
-        .map(drop)
-        .map_err(|e| idb_error("writing a metric chunk", e))
+    sent(
+        "writing a metric chunk",
+        chunks
+            .put(chunk.to_js()?)
+            .with_key(key3(run_id, key, chunk_no as f64))
+            .without_key_type()
+            .primitive(),
+    )
 }
 
 fn run_from_js(value: &JsValue) -> Result<Run, DomainError> {
