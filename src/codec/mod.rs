@@ -3,6 +3,7 @@
 //! Each format has its own types, converted to and from [`crate::domain`] explicitly, so that
 //! a format can change without the model changing.
 
+pub mod bundle;
 pub mod markdown;
 pub mod protojson;
 pub mod rest;

@@ -253,3 +253,73 @@ pub fn list_from_json<T>(
         ))),
     }
 }
+
+fn optional_text(object: &Value, name: &str) -> Option<String> {
+    object.get(name).and_then(text_from_json)
+}
+
+fn optional_int(object: &Value, name: &str, what: &str) -> Result<Option<i64>, DomainError> {
+    match object.get(name).filter(|v| !v.is_null()) {
+        None => Ok(None),
+        Some(value) => int_from_json(value).map(Some).ok_or_else(|| {
+            DomainError::invalid(format!("'{name}' of {what} is not an integer: {value}"))
+        }),
+    }
+}
+
+/// An experiment as `experiments/get` shows it.
+pub fn experiment_from_json(value: &Value) -> Result<Experiment, DomainError> {
+    let what = "an experiment";
+    let lifecycle = optional_text(value, "lifecycle_stage").unwrap_or_else(|| "active".into());
+    Ok(Experiment {
+        experiment_id: text_field(value, "experiment_id", what)?,
+        name: text_field(value, "name", what)?,
+        artifact_location: optional_text(value, "artifact_location").unwrap_or_default(),
+        lifecycle_stage: lifecycle.parse().map_err(DomainError::invalid)?,
+        creation_time: optional_int(value, "creation_time", what)?,
+        last_update_time: optional_int(value, "last_update_time", what)?,
+        tags: list_from_json(value.get("tags"), tag_from_json)?,
+    })
+}
+
+/// A run as `runs/get` shows it: `{info, data, inputs}`.
+pub fn run_from_json(value: &Value) -> Result<Run, DomainError> {
+    let what = "a run";
+    let info = field(value, "info", what)?;
+    let run_id = match optional_text(info, "run_id") {
+        Some(id) => id,
+        None => text_field(info, "run_uuid", what)?,
+    };
+    let status = optional_text(info, "status").unwrap_or_else(|| "FINISHED".into());
+    let lifecycle = optional_text(info, "lifecycle_stage").unwrap_or_else(|| "active".into());
+    let empty = Value::Null;
+    let data = value.get("data").unwrap_or(&empty);
+    let inputs = value.get("inputs").unwrap_or(&empty);
+    let tags = list_from_json(data.get("tags"), tag_from_json)?;
+    let run_name = optional_text(info, "run_name")
+        .or_else(|| {
+            tags.iter()
+                .find(|t| t.key == crate::domain::RUN_NAME_TAG)
+                .map(|t| t.value.clone())
+        })
+        .unwrap_or_default();
+    Ok(Run {
+        info: RunInfo {
+            run_id,
+            experiment_id: text_field(info, "experiment_id", what)?,
+            run_name,
+            user_id: optional_text(info, "user_id").unwrap_or_default(),
+            status: status.parse().map_err(DomainError::invalid)?,
+            start_time: optional_int(info, "start_time", what)?,
+            end_time: optional_int(info, "end_time", what)?,
+            artifact_uri: optional_text(info, "artifact_uri").unwrap_or_default(),
+            lifecycle_stage: lifecycle.parse().map_err(DomainError::invalid)?,
+        },
+        data: crate::domain::RunData {
+            metrics: list_from_json(data.get("metrics"), metric_from_json)?,
+            params: list_from_json(data.get("params"), param_from_json)?,
+            tags,
+        },
+        inputs: list_from_json(inputs.get("dataset_inputs"), dataset_input_from_json)?,
+    })
+}

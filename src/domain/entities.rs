@@ -169,7 +169,9 @@ impl Param {
 }
 
 /// One point of a metric history. The value may be NaN or infinite, as in MLflow.
-#[derive(Debug, Clone, PartialEq)]
+/// Two points are equal when every field is; NaN equals NaN here, since data, not arithmetic,
+/// is being compared.
+#[derive(Debug, Clone)]
 pub struct Metric {
     pub key: String,
     pub value: f64,
@@ -188,9 +190,10 @@ impl Metric {
             || ((self.step, self.timestamp) == (current.step, current.timestamp)
                 && value_rank(self.value) >= value_rank(current.value))
     }
+}
 
-    /// Two points are the same if every field is; NaN equals NaN here.
-    pub fn same_point(&self, other: &Metric) -> bool {
+impl PartialEq for Metric {
+    fn eq(&self, other: &Metric) -> bool {
         self.key == other.key
             && self.step == other.step
             && self.timestamp == other.timestamp

@@ -7,12 +7,14 @@
 mod entities;
 mod error;
 mod registry;
+mod snapshot;
 mod update;
 pub mod validation;
 
 pub use entities::*;
 pub use error::{DomainError, ErrorCode};
 pub use registry::*;
+pub use snapshot::*;
 pub use update::*;
 
 /// The experiment every fresh database has, as in MLflow.

@@ -1,7 +1,7 @@
 //! The store the app runs on: IndexedDB, or memory when the browser refuses IndexedDB.
 
 use super::idb::IdbStore;
-use super::{Change, MemStore, Store};
+use super::{Change, MemStore, Progress, Store};
 use crate::domain::{ArtifactFile, DomainError, Experiment, Metric, Run};
 
 /// Either persistent store or the in-memory fallback, chosen once at start-up.
@@ -44,7 +44,11 @@ impl Store for AnyStore {
         delegate!(self, s => s.artifact(run_id, path).await)
     }
 
-    async fn apply(&self, changes: Vec<Change>) -> Result<(), DomainError> {
-        delegate!(self, s => s.apply(changes).await)
+    async fn apply_tracked(
+        &self,
+        changes: Vec<Change>,
+        progress: Progress<'_>,
+    ) -> Result<(), DomainError> {
+        delegate!(self, s => s.apply_tracked(changes, progress).await)
     }
 }

@@ -23,7 +23,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::record::{from_json, to_json, ExperimentRecord, RunRecord};
-use super::{Change, References, Store};
+use super::{Change, Progress, References, Store};
 use crate::domain::{ArtifactFile, DomainError, Experiment, Metric, Run};
 
 /// The IndexedDB schema version this code opens databases at.
@@ -297,12 +297,7 @@ impl Store for IdbStore {
         let store = tx
             .object_store(ARTIFACTS)
             .map_err(|e| idb_error("listing artifacts", e))?;
-        let range: KeyRange<JsValue> = KeyRange::Bound(
-            Array::of1(&run_id.into()).into(),
-            false,
-            Array::of2(&run_id.into(), &Array::new()).into(),
-            false,
-        );
+        let range = run_range(run_id);
         let keys = all(
             "listing artifacts",
             store
@@ -349,8 +344,15 @@ impl Store for IdbStore {
         Ok(Some(Uint8Array::new(&buffer).to_vec()))
     }
 
-    async fn apply(&self, changes: Vec<Change>) -> Result<(), DomainError> {
+    async fn apply_tracked(
+        &self,
+        changes: Vec<Change>,
+        progress: Progress<'_>,
+    ) -> Result<(), DomainError> {
         const WRITING: &str = "writing";
+        let total = changes.len();
+        let mut done = 0;
+        progress(done, total)?;
         let tx = self.transaction(&ALL_STORES, TransactionMode::Readwrite)?;
         let open = |name: &str| tx.object_store(name).map_err(|e| idb_error(WRITING, e));
         let (experiments, runs, series, chunks, artifacts) = (
@@ -389,9 +391,17 @@ impl Store for IdbStore {
             |id| found_runs.iter().any(|f| f == id),
         )?;
 
-        // Points per series, in the order logged, so each series is written once.
-        let mut appended: BTreeMap<(String, String), Vec<Metric>> = BTreeMap::new();
+        // Points per series, in the order logged, so each series is written once; with the
+        // number of changes that brought them, for progress.
+        let mut appended: BTreeMap<(String, String), (Vec<Metric>, usize)> = BTreeMap::new();
+        let mut checkpoint = Checkpoint::new();
         for change in changes {
+            if !matches!(change, Change::AppendMetrics { .. }) {
+                done += 1;
+            }
+            checkpoint
+                .maybe(&experiments, progress, done, total)
+                .await?;
             match change {
                 Change::PutExperiment(experiment) => {
                     let text = to_json(&ExperimentRecord::from(&experiment));
@@ -416,11 +426,34 @@ impl Store for IdbStore {
                             .primitive(),
                     )?;
                 }
+                Change::ClearMetrics { run_id } => {
+                    appended.retain(|(run, _), _| *run != run_id);
+                    let range = run_range(&run_id);
+                    sent(
+                        WRITING,
+                        series.delete::<JsValue, _>(range.clone()).primitive(),
+                    )?;
+                    sent(WRITING, chunks.delete::<JsValue, _>(range).primitive())?;
+                }
                 Change::AppendMetrics { run_id, points } => {
+                    let mut keys_seen: Vec<&str> = Vec::new();
+                    for point in &points {
+                        if !keys_seen.contains(&point.key.as_str()) {
+                            keys_seen.push(&point.key);
+                        }
+                    }
+                    // The change counts as done with the first of its series.
+                    if let Some(first) = keys_seen.first() {
+                        appended
+                            .entry((run_id.clone(), (*first).to_owned()))
+                            .or_default()
+                            .1 += 1;
+                    }
                     for point in points {
                         appended
                             .entry((run_id.clone(), point.key.clone()))
                             .or_default()
+                            .0
                             .push(point);
                     }
                 }
@@ -447,7 +480,11 @@ impl Store for IdbStore {
             }
         }
 
-        for ((run_id, key), points) in appended {
+        for ((run_id, key), (points, changes_done)) in appended {
+            done += changes_done;
+            checkpoint
+                .maybe(&experiments, progress, done, total)
+                .await?;
             let count = one(WRITING, series.get(key2(&run_id, &key)).primitive()).await?;
             let count = count.and_then(|c| c.as_f64()).unwrap_or(0.0) as usize;
             let mut chunk_no = count / CHUNK_POINTS;
@@ -487,7 +524,50 @@ impl Store for IdbStore {
             )?;
         }
 
-        tx.commit().await.map_err(|e| idb_error(WRITING, e))
+        tx.commit().await.map_err(|e| idb_error(WRITING, e))?;
+        progress(total, total)
+    }
+}
+
+/// Every key of a run in a store keyed `[run id, ...]`.
+fn run_range(run_id: &str) -> KeyRange<JsValue> {
+    KeyRange::Bound(
+        Array::of1(&run_id.into()).into(),
+        false,
+        Array::of2(&run_id.into(), &Array::new()).into(),
+        false,
+    )
+}
+
+/// Lets a long transaction breathe: every few tens of milliseconds it waits for the requests
+/// issued so far (the page stays responsive meanwhile) and reports progress.
+struct Checkpoint {
+    last: f64,
+}
+
+impl Checkpoint {
+    const EVERY_MS: f64 = 30.0;
+
+    fn new() -> Checkpoint {
+        Checkpoint {
+            last: js_sys::Date::now(),
+        }
+    }
+
+    async fn maybe(
+        &mut self,
+        any_store: &indexed_db_futures::object_store::ObjectStore<'_>,
+        progress: Progress<'_>,
+        done: usize,
+        total: usize,
+    ) -> Result<(), DomainError> {
+        if js_sys::Date::now() - self.last < Self::EVERY_MS {
+            return Ok(());
+        }
+        // Requests run in order, so this one finishes after every write issued before it.
+        one("writing", any_store.get(JsValue::from("")).primitive()).await?;
+        self.last = js_sys::Date::now();
+        progress(done, total)
     }
 }
 

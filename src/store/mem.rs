@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use super::{Change, References, Store};
+use super::{Change, Progress, References, Store};
 use crate::domain::{ArtifactFile, DomainError, Experiment, Metric, Run};
 
 #[derive(Default)]
@@ -80,7 +80,15 @@ impl Store for MemStore {
             .cloned())
     }
 
-    async fn apply(&self, changes: Vec<Change>) -> Result<(), DomainError> {
+    /// Memory applies everything at once, with no await in between: `progress` hears of the
+    /// start (where it may still cancel) and of the end.
+    async fn apply_tracked(
+        &self,
+        changes: Vec<Change>,
+        progress: Progress<'_>,
+    ) -> Result<(), DomainError> {
+        let total = changes.len();
+        progress(0, total)?;
         let mut state = self.state.borrow_mut();
         References::of(&changes).check(
             |id| state.experiments.contains_key(id),
@@ -93,6 +101,9 @@ impl Store for MemStore {
                 }
                 Change::PutRun(r) => {
                     state.runs.insert(r.info.run_id.clone(), r);
+                }
+                Change::ClearMetrics { run_id } => {
+                    state.histories.retain(|(run, _), _| *run != run_id);
                 }
                 Change::AppendMetrics { run_id, points } => {
                     for point in points {
@@ -112,6 +123,7 @@ impl Store for MemStore {
                 }
             }
         }
-        Ok(())
+        drop(state);
+        progress(total, total)
     }
 }

@@ -10,13 +10,14 @@
 
 mod any;
 pub mod idb;
+pub mod import;
 mod mem;
 pub mod record;
 mod tracker;
 
 pub use any::AnyStore;
 pub use mem::MemStore;
-pub use tracker::{NewRun, Tracker};
+pub use tracker::{ExportScope, NewRun, Tracker};
 
 use crate::domain::{ArtifactFile, DomainError, Experiment, Metric, Run};
 
@@ -28,6 +29,8 @@ pub enum Change {
     /// Creates or replaces a run (info, params, tags, latest metrics, inputs).
     /// Its experiment must exist.
     PutRun(Run),
+    /// Removes every metric history of a run (before it is written anew).
+    ClearMetrics { run_id: String },
     /// Appends points to the histories of a run's metrics, in the order given.
     /// The run must exist.
     AppendMetrics { run_id: String, points: Vec<Metric> },
@@ -56,8 +59,20 @@ pub trait Store {
     async fn artifacts(&self, run_id: &str) -> Result<Vec<ArtifactFile>, DomainError>;
     async fn artifact(&self, run_id: &str, path: &str) -> Result<Option<Vec<u8>>, DomainError>;
     /// Applies every change, or none of them.
-    async fn apply(&self, changes: Vec<Change>) -> Result<(), DomainError>;
+    async fn apply(&self, changes: Vec<Change>) -> Result<(), DomainError> {
+        self.apply_tracked(changes, &mut |_, _| Ok(())).await
+    }
+    /// Applies every change or none, telling `progress` how many of how many are done as it
+    /// goes; an error from `progress` (a cancel) stops it with nothing written.
+    async fn apply_tracked(
+        &self,
+        changes: Vec<Change>,
+        progress: Progress<'_>,
+    ) -> Result<(), DomainError>;
 }
+
+/// Told `(done, total)` during a long write; answering an error stops the write.
+pub type Progress<'a> = &'a mut dyn FnMut(usize, usize) -> Result<(), DomainError>;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
@@ -102,9 +117,9 @@ impl References {
                     &created_experiments,
                     &r.info.experiment_id,
                 ),
-                Change::AppendMetrics { run_id, .. } | Change::PutArtifact { run_id, .. } => {
-                    (&mut refs.runs, &created_runs, run_id)
-                }
+                Change::ClearMetrics { run_id }
+                | Change::AppendMetrics { run_id, .. }
+                | Change::PutArtifact { run_id, .. } => (&mut refs.runs, &created_runs, run_id),
             };
             if !created.contains(&id.as_str()) && !wanted.contains(id) {
                 wanted.push(id.clone());

@@ -10,16 +10,25 @@ use std::rc::Rc;
 
 use futures::lock::Mutex;
 
-use super::{now_ms, Change, Store};
+use super::import::{plan, ImportReport};
+use super::{now_ms, Change, Progress, Store};
 use crate::domain::validation::{
     validate_experiment_id, validate_experiment_name, validate_experiment_tag, validate_run_id,
 };
 use crate::domain::{
     apply_log_batch, apply_log_inputs, apply_run_update, delete_run_tag, ensure_active, upsert_tag,
-    ArtifactFile, DatasetInput, DomainError, Experiment, LifecycleStage, LogBatch, Metric, Run,
-    RunData, RunInfo, RunStatus, RunUpdate, Tag, ViewType, DEFAULT_EXPERIMENT_ID,
-    DEFAULT_EXPERIMENT_NAME, RUN_NAME_TAG,
+    ArtifactBytes, ArtifactFile, DatasetInput, DomainError, Experiment, LifecycleStage, LogBatch,
+    Metric, Run, RunData, RunInfo, RunSnapshot, RunStatus, RunUpdate, Snapshot, Tag, ViewType,
+    DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, RUN_NAME_TAG,
 };
+
+/// What an export takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportScope {
+    Everything,
+    Experiment(String),
+    Runs(Vec<String>),
+}
 
 /// What `runs/create` takes.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -61,12 +70,113 @@ impl<S: Store> Tracker<S> {
     }
 
     async fn commit(&self, changes: Vec<Change>) -> Result<(), DomainError> {
-        self.store.apply(changes).await?;
+        self.commit_tracked(changes, &mut |_, _| Ok(())).await
+    }
+
+    async fn commit_tracked(
+        &self,
+        changes: Vec<Change>,
+        progress: Progress<'_>,
+    ) -> Result<(), DomainError> {
+        self.store.apply_tracked(changes, progress).await?;
         let listeners: Vec<Listener> = self.listeners.borrow().clone();
         for listener in listeners {
             listener();
         }
         Ok(())
+    }
+
+    /// Everything in `scope`, for an export: experiments, runs with every metric history, and
+    /// artifact bytes when `with_artifacts`.
+    pub async fn export(
+        &self,
+        scope: &ExportScope,
+        with_artifacts: bool,
+    ) -> Result<Snapshot, DomainError> {
+        let all = self.store.experiments().await?;
+        let mut runs = match scope {
+            ExportScope::Everything => {
+                let ids: Vec<String> = all.iter().map(|e| e.experiment_id.clone()).collect();
+                self.store.runs(&ids).await?
+            }
+            ExportScope::Experiment(id) => self.store.runs(std::slice::from_ref(id)).await?,
+            ExportScope::Runs(ids) => {
+                let mut runs = Vec::new();
+                for id in ids {
+                    runs.push(self.run(id).await?);
+                }
+                runs
+            }
+        };
+        runs.sort_by(|a, b| a.info.run_id.cmp(&b.info.run_id));
+        let mut experiments: Vec<Experiment> = all
+            .into_iter()
+            .filter(|e| match scope {
+                ExportScope::Everything => true,
+                ExportScope::Experiment(id) => e.experiment_id == *id,
+                ExportScope::Runs(_) => {
+                    runs.iter().any(|r| r.info.experiment_id == e.experiment_id)
+                }
+            })
+            .collect();
+        if let ExportScope::Experiment(id) = scope {
+            if experiments.is_empty() {
+                return Err(DomainError::experiment_not_found(id));
+            }
+        }
+        experiments.sort_by(|a, b| compare_ids(&a.experiment_id, &b.experiment_id));
+        let mut snapshot = Snapshot {
+            experiments,
+            ..Snapshot::default()
+        };
+        for run in runs {
+            let mut history = Vec::new();
+            for metric in &run.data.metrics {
+                history.extend(
+                    self.store
+                        .metric_history(&run.info.run_id, &metric.key)
+                        .await?,
+                );
+            }
+            let mut artifacts = Vec::new();
+            if with_artifacts {
+                for file in self.store.artifacts(&run.info.run_id).await? {
+                    if let Some(bytes) = self.store.artifact(&run.info.run_id, &file.path).await? {
+                        artifacts.push(ArtifactBytes {
+                            path: file.path,
+                            bytes,
+                        });
+                    }
+                }
+            }
+            snapshot.runs.push(RunSnapshot {
+                run,
+                history,
+                artifacts,
+            });
+        }
+        Ok(snapshot)
+    }
+
+    /// Merges a snapshot into the store (see [`super::import`] for the rules), all or nothing.
+    /// `progress` hears `(changes written, changes in all)` and may cancel by answering an error.
+    pub async fn import(
+        &self,
+        snapshot: Snapshot,
+        progress: Progress<'_>,
+    ) -> Result<ImportReport, DomainError> {
+        let _guard = self.writing.lock().await;
+        let experiments = self.store.experiments().await?;
+        let ids: Vec<String> = experiments
+            .iter()
+            .map(|e| e.experiment_id.clone())
+            .collect();
+        let runs = self.store.runs(&ids).await?;
+        let (changes, report) = plan(&experiments, &runs, snapshot)?;
+        if !changes.is_empty() {
+            self.commit_tracked(changes, progress).await?;
+        }
+        Ok(report)
     }
 
     /// Creates the `Default` experiment (id 0) if the database has none, as MLflow does.

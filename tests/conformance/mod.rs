@@ -384,7 +384,7 @@ pub async fn special_values_survive<S: Store>(store: S) {
     let history = tracker.metric_history(&run_id, "x").await.unwrap();
     assert_eq!(history.len(), 4);
     for (got, want) in history.iter().zip(&points) {
-        assert!(got.same_point(want), "{got:?} != {want:?}");
+        assert_eq!(got, want);
     }
     let run = tracker.run(&run_id).await.unwrap();
     assert_eq!(

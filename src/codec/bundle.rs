@@ -1,0 +1,243 @@
+//! The labbook bundle: our own format for moving tracking data between browsers, lossless.
+//!
+//! A bundle is a JSON document (`bundle.json`), alone or inside a zip that also holds each
+//! run's artifact files under `artifacts/<run id>/<path>`. Version 1:
+//!
+//! ```json
+//! {
+//!   "format": "labbook-bundle",
+//!   "format_version": 1,
+//!   "experiments": [ /* as experiments/get shows an experiment */ ],
+//!   "runs": [{
+//!     /* info, data, inputs: as runs/get shows a run */
+//!     "metric_history": [{"key": "loss", "steps": [0, 1], "timestamps": [1, 2], "values": [0.5, "NaN"]}],
+//!     "artifacts": [{"path": "model/MLmodel", "file_size": 312}]
+//!   }]
+//! }
+//! ```
+//!
+//! Doubles follow protobuf's JSON mapping (`"NaN"`, `"Infinity"`), as in MLflow's REST API.
+//! Each key's history keeps its points in the order they were logged.
+
+use serde_json::{json, Map, Value};
+
+use super::protojson::{double_from_json, double_to_json};
+use super::rest::{
+    experiment_from_json, experiment_to_json, int_from_json, run_from_json, run_to_json,
+};
+use crate::domain::{ArtifactBytes, DomainError, Metric, RunSnapshot, Snapshot};
+
+pub const FORMAT: &str = "labbook-bundle";
+pub const FORMAT_VERSION: u64 = 1;
+/// The name of the JSON document inside a bundle zip.
+pub const BUNDLE_JSON: &str = "bundle.json";
+
+fn history_to_json(history: &[Metric]) -> Value {
+    let mut keys: Vec<&str> = Vec::new();
+    for point in history {
+        if !keys.contains(&point.key.as_str()) {
+            keys.push(&point.key);
+        }
+    }
+    keys.iter()
+        .map(|key| {
+            let points: Vec<&Metric> = history.iter().filter(|m| m.key == *key).collect();
+            json!({
+                "key": key,
+                "steps": points.iter().map(|m| m.step).collect::<Vec<_>>(),
+                "timestamps": points.iter().map(|m| m.timestamp).collect::<Vec<_>>(),
+                "values": points.iter().map(|m| double_to_json(m.value)).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+/// Encodes a snapshot as a bundle document. Artifact bytes are not in it: a zip bundle
+/// carries them beside it.
+pub fn encode(snapshot: &Snapshot) -> Value {
+    let runs: Vec<Value> = snapshot
+        .runs
+        .iter()
+        .map(|r| {
+            let mut run = run_to_json(&r.run);
+            run["metric_history"] = history_to_json(&r.history);
+            run["artifacts"] = r
+                .artifacts
+                .iter()
+                .map(|a| json!({ "path": a.path, "file_size": a.bytes.len() }))
+                .collect();
+            run
+        })
+        .collect();
+    let mut document = Map::new();
+    document.insert("format".into(), FORMAT.into());
+    document.insert("format_version".into(), FORMAT_VERSION.into());
+    document.insert(
+        "experiments".into(),
+        snapshot
+            .experiments
+            .iter()
+            .map(experiment_to_json)
+            .collect(),
+    );
+    document.insert("runs".into(), Value::Array(runs));
+    Value::Object(document)
+}
+
+fn at(file: &str, place: &str, error: DomainError) -> DomainError {
+    DomainError::invalid(format!("{file}: {place}: {}", error.message))
+}
+
+fn history_from_json(value: &Value, place: &str, file: &str) -> Result<Vec<Metric>, DomainError> {
+    let series = match value {
+        Value::Null => return Ok(Vec::new()),
+        Value::Array(series) => series,
+        _ => {
+            return Err(DomainError::invalid(format!(
+                "{file}: {place}: expected a list"
+            )))
+        }
+    };
+    let mut points = Vec::new();
+    for (i, entry) in series.iter().enumerate() {
+        let place = format!("{place}[{i}]");
+        let key = entry["key"]
+            .as_str()
+            .ok_or_else(|| DomainError::invalid(format!("{file}: {place}: 'key' is missing")))?;
+        let column = |name: &str| -> Result<&Vec<Value>, DomainError> {
+            entry[name].as_array().ok_or_else(|| {
+                DomainError::invalid(format!("{file}: {place}: '{name}' is not a list"))
+            })
+        };
+        let (steps, timestamps, values) =
+            (column("steps")?, column("timestamps")?, column("values")?);
+        if steps.len() != values.len() || timestamps.len() != values.len() {
+            return Err(DomainError::invalid(format!(
+                "{file}: {place}: 'steps', 'timestamps' and 'values' have different lengths ({}, {}, {})",
+                steps.len(),
+                timestamps.len(),
+                values.len()
+            )));
+        }
+        for j in 0..values.len() {
+            let bad = |what: &str, v: &Value| {
+                DomainError::invalid(format!("{file}: {place}.{what}[{j}]: not a number: {v}"))
+            };
+            points.push(Metric {
+                key: key.to_owned(),
+                step: int_from_json(&steps[j]).ok_or_else(|| bad("steps", &steps[j]))?,
+                timestamp: int_from_json(&timestamps[j])
+                    .ok_or_else(|| bad("timestamps", &timestamps[j]))?,
+                value: double_from_json(&values[j]).ok_or_else(|| bad("values", &values[j]))?,
+            });
+        }
+    }
+    Ok(points)
+}
+
+/// A decoded bundle: the snapshot (without artifact bytes) and, per run, the artifact paths
+/// the bundle lists.
+pub struct Decoded {
+    pub snapshot: Snapshot,
+    pub listed_artifacts: Vec<(String, Vec<String>)>,
+}
+
+/// Decodes a bundle document read from `file`. Errors name the file and the place in it.
+pub fn decode(file: &str, text: &str) -> Result<Decoded, DomainError> {
+    let document: Value = serde_json::from_str(text).map_err(|e| {
+        DomainError::invalid(format!(
+            "{file}: not valid JSON at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if document["format"] != FORMAT {
+        return Err(DomainError::invalid(format!(
+            "{file}: not a labbook bundle (its \"format\" is not \"{FORMAT}\")"
+        )));
+    }
+    match document["format_version"].as_u64() {
+        Some(FORMAT_VERSION) => {}
+        other => {
+            return Err(DomainError::invalid(format!(
+                "{file}: bundle format version {} is not one this labbook reads (it reads {FORMAT_VERSION})",
+                other.map_or("missing".to_owned(), |v| v.to_string())
+            )))
+        }
+    }
+    let mut snapshot = Snapshot::default();
+    let empty = Vec::new();
+    for (i, value) in document["experiments"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .enumerate()
+    {
+        let place = format!("experiments[{i}]");
+        snapshot
+            .experiments
+            .push(experiment_from_json(value).map_err(|e| at(file, &place, e))?);
+    }
+    let mut listed_artifacts = Vec::new();
+    for (i, value) in document["runs"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .enumerate()
+    {
+        let place = format!("runs[{i}]");
+        let run = run_from_json(value).map_err(|e| at(file, &place, e))?;
+        let history = history_from_json(
+            &value["metric_history"],
+            &format!("{place}.metric_history"),
+            file,
+        )?;
+        let paths: Vec<String> = value["artifacts"]
+            .as_array()
+            .unwrap_or(&empty)
+            .iter()
+            .filter_map(|a| a["path"].as_str().map(str::to_owned))
+            .collect();
+        listed_artifacts.push((run.info.run_id.clone(), paths));
+        snapshot.runs.push(RunSnapshot {
+            run,
+            history,
+            artifacts: Vec::new(),
+        });
+    }
+    Ok(Decoded {
+        snapshot,
+        listed_artifacts,
+    })
+}
+
+/// Where a run's artifact lives inside a bundle zip.
+pub fn artifact_entry(run_id: &str, path: &str) -> String {
+    format!("artifacts/{run_id}/{path}")
+}
+
+/// Puts artifact bytes found in a bundle zip back with their runs; says which listed files
+/// were missing.
+pub fn attach_artifacts(
+    decoded: &mut Decoded,
+    mut read: impl FnMut(&str) -> Option<Vec<u8>>,
+) -> Vec<String> {
+    let mut missing = Vec::new();
+    for (run, (run_id, paths)) in decoded
+        .snapshot
+        .runs
+        .iter_mut()
+        .zip(&decoded.listed_artifacts)
+    {
+        for path in paths {
+            match read(&artifact_entry(run_id, path)) {
+                Some(bytes) => run.artifacts.push(ArtifactBytes {
+                    path: path.clone(),
+                    bytes,
+                }),
+                None => missing.push(artifact_entry(run_id, path)),
+            }
+        }
+    }
+    missing
+}

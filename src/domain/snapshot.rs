@@ -1,0 +1,40 @@
+//! A self-contained set of tracking data: what an import brings in and an export writes out.
+
+use super::{Experiment, Metric, Run};
+
+/// One file of a run's artifacts, with its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArtifactBytes {
+    /// Relative to the run's artifact root, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A run with everything it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSnapshot {
+    pub run: Run,
+    /// Every metric point, all keys, each key's points in the order logged.
+    pub history: Vec<Metric>,
+    pub artifacts: Vec<ArtifactBytes>,
+}
+
+/// Experiments and runs as a source holds them. Experiment ids are the source's; runs refer
+/// to them through `run.info.experiment_id`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Snapshot {
+    pub experiments: Vec<Experiment>,
+    pub runs: Vec<RunSnapshot>,
+    /// What the source held that could not be taken as it was, in words for the user.
+    pub warnings: Vec<String>,
+}
+
+impl Snapshot {
+    pub fn metric_points(&self) -> usize {
+        self.runs.iter().map(|r| r.history.len()).sum()
+    }
+
+    pub fn artifact_files(&self) -> usize {
+        self.runs.iter().map(|r| r.artifacts.len()).sum()
+    }
+}
