@@ -3,9 +3,9 @@
 //! The rules, documented for users in the README:
 //! - Experiments are matched by name. An imported experiment whose name exists locally merges
 //!   into it: the local one keeps its id and takes the imported tags, state, times and
-//!   artifact location; otherwise it is created with the next free
-//!   local id, in the order of the source's ids, so a fresh database gets the source's ids
-//!   `0, 1, 2...` back when the source numbered them that way.
+//!   artifact location; otherwise it is created with the next free local id, oldest first,
+//!   so a fresh database gets the source's ids `0, 1, 2...` back when the source numbered
+//!   them in creation order, as MLflow's SQL store does.
 //! - Runs are matched by run id (MLflow's run ids are unique everywhere). A run already here
 //!   with the same content is skipped; with other content it is replaced, with its metric
 //!   histories; its artifacts are written over path by path.
@@ -51,9 +51,15 @@ pub fn plan(
     };
     let mut changes = Vec::new();
 
-    // Experiments, in the source's id order.
+    // Experiments, oldest first (then by the source's id), so new local ids follow the order
+    // they were created in even where the source's ids are random (MLflow 3 file stores).
     let mut incoming = snapshot.experiments;
-    incoming.sort_by(|a, b| compare_ids(&a.experiment_id, &b.experiment_id));
+    incoming.sort_by(|a, b| {
+        a.creation_time
+            .unwrap_or(i64::MAX)
+            .cmp(&b.creation_time.unwrap_or(i64::MAX))
+            .then_with(|| compare_ids(&a.experiment_id, &b.experiment_id))
+    });
     let mut next_id = experiments
         .iter()
         .filter_map(|e| e.experiment_id.parse::<u64>().ok())

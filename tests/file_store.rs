@@ -1,0 +1,237 @@
+//! Reading MLflow's file store from the real stores in `../shared/fixtures` (MLflow 2.22 and
+//! 3.17), and refusing broken ones with the file and line.
+
+use futures::executor::block_on;
+use labbook::codec::archive::{Limits, SourceFile, ZipReader};
+use labbook::codec::file_store::FileStore;
+use labbook::domain::{LifecycleStage, RunStatus, Snapshot, ViewType};
+use labbook::store::{MemStore, Tracker};
+
+fn fixture_files(name: &str) -> Vec<SourceFile> {
+    let path = format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap();
+    let mut reader = ZipReader::open(name, bytes, Limits::default()).unwrap();
+    (0..reader.len())
+        .filter_map(|i| reader.read(i).unwrap())
+        .collect()
+}
+
+fn decode(files: Vec<SourceFile>) -> Snapshot {
+    assert!(FileStore::detect(&files));
+    FileStore::new(files).unwrap().finish().unwrap()
+}
+
+fn experiment<'a>(snapshot: &'a Snapshot, name: &str) -> &'a labbook::domain::Experiment {
+    snapshot
+        .experiments
+        .iter()
+        .find(|e| e.name == name)
+        .unwrap()
+}
+
+fn runs_of<'a>(snapshot: &'a Snapshot, name: &str) -> Vec<&'a labbook::domain::RunSnapshot> {
+    let id = &experiment(snapshot, name).experiment_id;
+    snapshot
+        .runs
+        .iter()
+        .filter(|r| &r.run.info.experiment_id == id)
+        .collect()
+}
+
+fn status_counts(runs: &[&labbook::domain::RunSnapshot]) -> [usize; 5] {
+    let mut counts = [0; 5];
+    for r in runs {
+        counts[(r.run.info.status.code() - 1) as usize] += 1;
+    }
+    counts
+}
+
+#[test]
+fn mlflow3_file_store() {
+    let snapshot = decode(fixture_files("mlflow3-filestore/mlruns.zip"));
+    assert_eq!(snapshot.experiments.len(), 4);
+    let deleted = experiment(&snapshot, "deleted-experiment");
+    assert_eq!(deleted.lifecycle_stage, LifecycleStage::Deleted);
+    let nyc = experiment(&snapshot, "nyc-taxi-experiment");
+    assert_eq!(nyc.tag("project"), Some("mlops-zoomcamp"));
+    assert!(nyc.description().unwrap().len() > 10);
+    assert_eq!(snapshot.runs.len(), 25);
+    let nyc_runs = runs_of(&snapshot, "nyc-taxi-experiment");
+    assert_eq!(nyc_runs.len(), 20);
+    // RUNNING, SCHEDULED, FINISHED, FAILED, KILLED; one of the finished is deleted.
+    assert_eq!(status_counts(&nyc_runs), [1, 0, 17, 1, 1]);
+    assert_eq!(
+        nyc_runs
+            .iter()
+            .filter(|r| r.run.info.lifecycle_stage == LifecycleStage::Deleted)
+            .count(),
+        1
+    );
+    assert_eq!(runs_of(&snapshot, "other-experiment").len(), 4);
+    let with_validation: Vec<_> = snapshot
+        .runs
+        .iter()
+        .filter(|r| r.history.iter().any(|m| m.key == "validation-rmse"))
+        .collect();
+    assert_eq!(with_validation.len(), 9);
+    let lines: usize = with_validation
+        .iter()
+        .map(|r| {
+            r.history
+                .iter()
+                .filter(|m| m.key == "validation-rmse")
+                .count()
+        })
+        .sum();
+    assert_eq!(lines, 453);
+
+    let ridge = snapshot
+        .runs
+        .iter()
+        .find(|r| r.run.info.run_name == "ridge-alpha-10.0")
+        .unwrap();
+    assert!(ridge
+        .run
+        .latest_metric("nan_metric")
+        .unwrap()
+        .value
+        .is_nan());
+    assert_eq!(
+        ridge.run.latest_metric("inf_metric").unwrap().value,
+        f64::INFINITY
+    );
+
+    let best = snapshot
+        .runs
+        .iter()
+        .find(|r| r.run.info.run_name == "best-xgboost-final")
+        .unwrap();
+    assert_eq!(best.run.inputs.len(), 2);
+    assert_eq!(best.run.inputs[0].tags[0].value, "training");
+    assert_eq!(best.run.inputs[0].dataset.name, "green_tripdata_2021-01");
+    assert_eq!(
+        best.history
+            .iter()
+            .filter(|m| m.key == "validation-rmse")
+            .count(),
+        51
+    );
+
+    let linear = snapshot
+        .runs
+        .iter()
+        .find(|r| r.run.info.run_name == "linear-regression-baseline")
+        .unwrap();
+    let paths: Vec<&str> = linear.artifacts.iter().map(|a| a.path.as_str()).collect();
+    for expected in [
+        "config/features.json",
+        "notes/README.txt",
+        "plots/pred_vs_actual.png",
+        "preprocessor/preprocessor.b",
+    ] {
+        assert!(paths.contains(&expected), "{expected} not in {paths:?}");
+    }
+    assert_eq!(
+        linear.run.param("comment"),
+        Some("Ünïcödé ✓ – params can hold any text")
+    );
+
+    let nested: Vec<_> = snapshot
+        .runs
+        .iter()
+        .filter(|r| r.run.parent_run_id().is_some())
+        .collect();
+    assert_eq!(nested.len(), 4);
+}
+
+#[test]
+fn mlflow2_file_store_imports_into_a_store() {
+    let snapshot = decode(fixture_files("mlflow2-filestore/mlruns.zip"));
+    assert_eq!(snapshot.experiments.len(), 4);
+    assert_eq!(snapshot.runs.len(), 23);
+    let with_validation: usize = snapshot
+        .runs
+        .iter()
+        .map(|r| {
+            r.history
+                .iter()
+                .filter(|m| m.key == "validation-rmse")
+                .count()
+        })
+        .sum();
+    assert_eq!(with_validation, 350);
+
+    let tracker = Tracker::new(MemStore::new());
+    block_on(tracker.ensure_default_experiment()).unwrap();
+    let report = block_on(tracker.import(snapshot.clone(), &mut |_, _| Ok(()))).unwrap();
+    assert_eq!(report.runs.added, 23);
+    assert_eq!(report.experiments.added, 3);
+    assert_eq!(report.metric_points, snapshot.metric_points());
+    let experiments = block_on(tracker.experiments(ViewType::All)).unwrap();
+    let names: Vec<&str> = experiments.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec![
+            "Default",
+            "nyc-taxi-experiment",
+            "other-experiment",
+            "deleted-experiment"
+        ]
+    );
+    let nyc = block_on(tracker.runs(&["1".to_owned()], ViewType::All)).unwrap();
+    assert_eq!(nyc.len(), 18);
+    assert!(nyc
+        .iter()
+        .any(|r| r.info.status == RunStatus::Running && r.info.end_time.is_none()));
+    let again = block_on(tracker.import(snapshot, &mut |_, _| Ok(()))).unwrap();
+    assert_eq!(
+        (again.runs.added, again.runs.updated, again.runs.skipped),
+        (0, 0, 23)
+    );
+}
+
+#[test]
+fn broken_stores_say_which_file_and_line() {
+    let files = fixture_files("mlflow2-filestore/mlruns.zip");
+    let metric = files
+        .iter()
+        .position(|f| f.path.ends_with("/metrics/validation-rmse"))
+        .unwrap();
+    let mut garbled = files.clone();
+    let lines = String::from_utf8_lossy(&garbled[metric].bytes)
+        .lines()
+        .count();
+    garbled[metric]
+        .bytes
+        .extend_from_slice(b"1795705715600 not-a-number 51\n");
+    let error = FileStore::new(garbled).unwrap().finish().unwrap_err();
+    let place = format!("/metrics/validation-rmse, line {}", lines + 1);
+    assert!(error.message.contains(&place), "{}", error.message);
+    assert!(error.message.contains("not-a-number"), "{}", error.message);
+
+    let run_meta = files
+        .iter()
+        .position(|f| {
+            f.path.ends_with("/meta.yaml") && String::from_utf8_lossy(&f.bytes).contains("run_id:")
+        })
+        .unwrap();
+    let mut broken = files.clone();
+    broken[run_meta].bytes = b"run_id: [oops\nstatus: 3\n".to_vec();
+    let error = FileStore::new(broken).unwrap().finish().unwrap_err();
+    assert!(
+        error.message.contains("meta.yaml: malformed YAML at line"),
+        "{}",
+        error.message
+    );
+
+    let not_a_store = vec![SourceFile {
+        path: "notes.txt".into(),
+        bytes: b"hello".to_vec(),
+    }];
+    assert!(!FileStore::detect(&not_a_store));
+    assert!(FileStore::new(not_a_store)
+        .err()
+        .unwrap()
+        .message
+        .contains("no MLflow experiment found"));
+}
