@@ -7,7 +7,7 @@ mod conformance;
 
 use labbook::domain::{LifecycleStage, RunStatus, ViewType};
 use labbook::store::idb::IdbStore;
-use labbook::store::Tracker;
+use labbook::store::{Store, Tracker};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -133,4 +133,76 @@ async fn opens_a_version_1_database_with_nothing_lost() {
     let history = tracker.metric_history(run_id, "loss").await.unwrap();
     assert_eq!(history.len(), 4);
     assert_eq!(history[3].value, 0.25);
+}
+
+#[wasm_bindgen_test]
+async fn an_import_cancelled_mid_write_leaves_nothing() {
+    use labbook::domain::{Experiment, Metric, Run, RunData, RunInfo, RunSnapshot, Snapshot};
+    let tracker = Tracker::new(fresh().await);
+    tracker.ensure_default_experiment().await.unwrap();
+    let mut snapshot = Snapshot::default();
+    snapshot.experiments.push(Experiment {
+        experiment_id: "7".into(),
+        name: "big".into(),
+        artifact_location: String::new(),
+        lifecycle_stage: LifecycleStage::Active,
+        creation_time: Some(1),
+        last_update_time: Some(1),
+        tags: vec![],
+    });
+    for r in 0..200 {
+        let history: Vec<Metric> = (0..2000)
+            .map(|s| Metric {
+                key: "loss".into(),
+                value: s as f64,
+                timestamp: s,
+                step: s,
+            })
+            .collect();
+        snapshot.runs.push(RunSnapshot {
+            run: Run {
+                info: RunInfo {
+                    run_id: format!("{r:032x}"),
+                    experiment_id: "7".into(),
+                    run_name: format!("run-{r}"),
+                    user_id: String::new(),
+                    status: RunStatus::Finished,
+                    start_time: Some(r),
+                    end_time: None,
+                    artifact_uri: String::new(),
+                    lifecycle_stage: LifecycleStage::Active,
+                },
+                data: RunData {
+                    metrics: vec![history[1999].clone()],
+                    ..RunData::default()
+                },
+                inputs: vec![],
+            },
+            history,
+            artifacts: vec![],
+        });
+    }
+    let mut calls = Vec::new();
+    let result = tracker
+        .import(snapshot, &mut |done, total| {
+            calls.push((done, total));
+            if done > 0 && done < total {
+                Err(labbook::domain::DomainError::invalid("cancelled"))
+            } else {
+                Ok(())
+            }
+        })
+        .await;
+    assert!(result.is_err());
+    // It was stopped part-way through writing, not before it started.
+    let (done, total) = *calls.last().unwrap();
+    assert!(done > 0 && done < total, "{calls:?}");
+    assert_eq!(tracker.experiments(ViewType::All).await.unwrap().len(), 1);
+    assert!(tracker.run(&format!("{:032x}", 0)).await.is_err());
+    assert!(tracker
+        .store()
+        .metric_history(&format!("{:032x}", 0), "loss")
+        .await
+        .unwrap()
+        .is_empty());
 }

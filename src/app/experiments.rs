@@ -5,13 +5,14 @@ use leptos::prelude::*;
 
 use super::format;
 use super::route::{navigate, Page, Route};
+use super::transfer::export_bundle;
 use super::use_app;
 use super::widgets::{run_action, DescriptionEditor, ErrorLine, NameAction, NameForm};
 use crate::domain::{
     Experiment, LifecycleStage, Run, Tag, ViewType, DEFAULT_EXPERIMENT_ID, NOTE_TAG,
 };
 use crate::search::sort_runs;
-use crate::store::{now_ms, NewRun};
+use crate::store::{now_ms, ExportScope, NewRun};
 
 /// The user id runs created from the page are logged under.
 pub const UI_USER: &str = "labbook-ui";
@@ -24,7 +25,7 @@ fn selected_experiment(route: &Route) -> Option<String> {
     match &route.page {
         Page::Experiment(id) => Some(id.clone()),
         Page::Run { experiment_id, .. } => Some(experiment_id.clone()),
-        Page::Home => None,
+        Page::Home | Page::Transfer => None,
     }
 }
 
@@ -275,6 +276,17 @@ fn ExperimentView(experiment: Experiment) -> impl IntoView {
         })
     };
     let section_id = id.clone();
+    let export = {
+        let id = id.clone();
+        let stem = format!("experiment-{}", experiment.name);
+        move |zip: bool| {
+            let (tracker, id, stem) = (app.tracker(), id.clone(), stem.clone());
+            run_action(error, async move {
+                export_bundle(tracker, ExportScope::Experiment(id), zip, &stem).await
+            });
+        }
+    };
+    let export_zip = export.clone();
     let user_tags: Vec<Tag> = experiment
         .tags
         .iter()
@@ -298,6 +310,10 @@ fn ExperimentView(experiment: Experiment) -> impl IntoView {
                     view! { <h1 data-testid="experiment-name">{new_name.get_untracked()}</h1> }.into_any()
                 }}
                 <div class="actions">
+                    <button class="secondary" data-testid="experiment-export-json" title="Runs, params, metric histories and tags as JSON"
+                        on:click=move |_| export(false)>"Export .json"</button>
+                    <button class="secondary" data-testid="experiment-export-zip" title="Everything, with the artifacts, as a zip"
+                        on:click=move |_| export_zip(true)>"Export .zip"</button>
                     <Show when=move || !deleted>
                         <button class="secondary" data-testid="experiment-rename" on:click=move |_| renaming.set(true)>"Rename"</button>
                     </Show>

@@ -9,6 +9,7 @@ mod experiments;
 pub mod format;
 pub mod route;
 mod run_page;
+mod transfer;
 mod widgets;
 
 use std::rc::Rc;
@@ -77,10 +78,14 @@ fn App(
 ) -> impl IntoView {
     let revision = RwSignal::new(0u64);
     tracker.subscribe(move || revision.update(|r| *r += 1));
-    provide_context(AppState {
+    let app = AppState {
         tracker: StoredValue::new_local(tracker),
         revision,
-    });
+    };
+    provide_context(app);
+    let job = transfer::ImportJob::new(app);
+    provide_context(job);
+    transfer::install_drop_target(job);
     let route = use_route();
     provide_context(route);
     // Only a change of page rebuilds the page; view settings in the query update in place.
@@ -91,6 +96,7 @@ fn App(
             <a class="brand" href="#/">"labbook"</a>
             <nav>
                 <a href="#/">"Experiments"</a>
+                <a href="#/import" data-testid="nav-import">"Import / Export"</a>
             </nav>
         </header>
         {storage_problem.map(|problem| view! {
@@ -108,6 +114,7 @@ fn App(
             <main class="content">
                 {move || match page.get() {
                     Page::Home => view! { <experiments::HomePage/> }.into_any(),
+                    Page::Transfer => view! { <transfer::ImportExportPage/> }.into_any(),
                     Page::Experiment(id) => view! { <experiments::ExperimentPage experiment_id=id/> }.into_any(),
                     Page::Run { experiment_id, run_id } => {
                         view! { <run_page::RunPage experiment_id=experiment_id run_id=run_id/> }.into_any()

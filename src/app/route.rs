@@ -9,6 +9,8 @@ use leptos::prelude::*;
 pub enum Page {
     /// No experiment chosen yet: the first active one is shown.
     Home,
+    /// Import and export.
+    Transfer,
     Experiment(String),
     Run {
         experiment_id: String,
@@ -41,6 +43,7 @@ impl Route {
             .map(decode)
             .collect();
         let page = match parts.as_slice() {
+            [i] if i == "import" => Page::Transfer,
             [e, id] if e == "experiments" => Page::Experiment(id.clone()),
             [e, id, r, run] if e == "experiments" && r == "runs" => Page::Run {
                 experiment_id: id.clone(),
@@ -63,6 +66,7 @@ impl Route {
     pub fn to_hash(&self) -> String {
         let path = match &self.page {
             Page::Home => String::new(),
+            Page::Transfer => "import".to_owned(),
             Page::Experiment(id) => format!("experiments/{}", encode(id)),
             Page::Run {
                 experiment_id,
@@ -150,6 +154,7 @@ mod tests {
             "#/experiments/1/runs/abc123",
             "#/experiments/1?view=all&experiments=all",
             "#/experiments/a%20b",
+            "#/import",
         ] {
             assert_eq!(Route::parse(hash).to_hash(), hash);
         }

@@ -38,3 +38,29 @@ impl Snapshot {
         self.runs.iter().map(|r| r.artifacts.len()).sum()
     }
 }
+
+impl Snapshot {
+    /// Puts several sources into one import. Experiment ids of every source but the first are
+    /// prefixed with the source's position (`"2/1"`), since ids only mean something within
+    /// their source; experiments are matched by name on import anyway.
+    pub fn combine(sources: Vec<Snapshot>) -> Snapshot {
+        let mut combined = Snapshot::default();
+        for (index, mut source) in sources.into_iter().enumerate() {
+            if index > 0 {
+                let prefix = |id: &mut String| *id = format!("{}/{id}", index + 1);
+                source
+                    .experiments
+                    .iter_mut()
+                    .for_each(|e| prefix(&mut e.experiment_id));
+                source
+                    .runs
+                    .iter_mut()
+                    .for_each(|r| prefix(&mut r.run.info.experiment_id));
+            }
+            combined.experiments.extend(source.experiments);
+            combined.runs.extend(source.runs);
+            combined.warnings.extend(source.warnings);
+        }
+        combined
+    }
+}

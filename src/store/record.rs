@@ -253,3 +253,61 @@ pub fn from_json<T: for<'de> Deserialize<'de>>(
 ) -> Result<T, DomainError> {
     serde_json::from_str(text).map_err(|e| corrupt(what, id, e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Metric, RunData, RunInfo};
+
+    #[test]
+    fn run_records_round_trip_every_bit() {
+        let run = Run {
+            info: RunInfo {
+                run_id: "r".into(),
+                experiment_id: "1".into(),
+                run_name: "n".into(),
+                user_id: "u".into(),
+                status: RunStatus::Killed,
+                start_time: Some(1),
+                end_time: None,
+                artifact_uri: "a".into(),
+                lifecycle_stage: LifecycleStage::Deleted,
+            },
+            data: RunData {
+                // Values whose last bit a fast float parser gets wrong.
+                metrics: [
+                    0.8759467317126207,
+                    3.016019608398712,
+                    f64::NAN,
+                    f64::INFINITY,
+                    5e-324,
+                ]
+                .iter()
+                .enumerate()
+                .map(|(i, v)| Metric {
+                    key: format!("m{i}"),
+                    value: *v,
+                    timestamp: i as i64,
+                    step: -(i as i64),
+                })
+                .collect(),
+                params: vec![Param::new("p", "v")],
+                tags: vec![Tag::new("t", "✓")],
+            },
+            inputs: vec![],
+        };
+        let text = to_json(&RunRecord::from(&run));
+        let back = from_json::<RunRecord>("run", "r", &text)
+            .unwrap()
+            .into_domain()
+            .unwrap();
+        assert_eq!(back, run);
+        let mut future = RunRecord::from(&run);
+        future.v = 9;
+        assert!(future
+            .into_domain()
+            .unwrap_err()
+            .message
+            .contains("layout 9"));
+    }
+}
