@@ -7,6 +7,9 @@
 //                            (median of 5)
 //   runs_table_2000_ready_ms from navigation to the runs table showing all 2000 runs
 //   wasm_gzip_bytes          the release .wasm, gzipped at level 9
+//   import_2000_runs_ms      importing fixtures/large-2000-runs/mlruns.zip (2000 runs,
+//                            804 000 metric points) through the import page, file chosen to
+//                            report shown; with the peak JS heap and wasm memory meanwhile
 import { chromium } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -15,6 +18,7 @@ import os from 'node:os';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8792/labbook/';
 const dist = process.argv[3] ?? 'dist';
+const largeFixture = process.argv[4] ?? '../shared/fixtures/large-2000-runs/mlruns.zip';
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -78,6 +82,31 @@ await page.goto(`${base}#/experiments/${listing.experiment_id}`);
 await page.waitForFunction(() => document.querySelector('[data-testid="runs-count"]')?.textContent === '2000 runs'
   && document.querySelectorAll('[data-testid="run-row"]').length === 2000, null, { timeout: 120_000 });
 const tableReady = await page.evaluate(() => performance.now());
+// Import the 2000-run file store into a fresh browser profile.
+const importPage = await (await browser.newContext()).newPage();
+await importPage.goto(`${base}#/import`);
+await importPage.getByTestId('import-input').waitFor({ state: 'attached' });
+const cdp = await importPage.context().newCDPSession(importPage);
+await cdp.send('Performance.enable');
+let peakHeap = 0;
+let peakWasm = 0;
+let sampling = true;
+const sampler = (async () => {
+  while (sampling) {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    peakHeap = Math.max(peakHeap, metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0);
+    peakWasm = Math.max(peakWasm, await importPage.evaluate(() => window.labbook?.memoryBytes?.() ?? 0));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+})();
+const importStart = Date.now();
+await importPage.getByTestId('import-input').setInputFiles(largeFixture);
+await importPage.getByTestId('import-report').waitFor({ timeout: 120_000 });
+const importMs = Date.now() - importStart;
+sampling = false;
+await sampler;
+const importedRuns = await importPage.evaluate(async () =>
+  (await window.labbook.rest('POST', '/api/2.0/mlflow/runs/search', { experiment_ids: ['1'], max_results: 5000 })).runs.length);
 await browser.close();
 
 const wasm = readdirSync(dist).find((f) => f.endsWith('.wasm'));
@@ -90,6 +119,10 @@ console.log(JSON.stringify({
   list_2000_runs_ms: Math.round(listing.median_ms * 10) / 10,
   listed_runs: listing.count,
   runs_table_2000_ready_ms: Math.round(tableReady),
+  import_2000_runs_ms: importMs,
+  imported_runs: importedRuns,
+  import_peak_js_heap_mb: Math.round(peakHeap / 2 ** 20),
+  import_peak_wasm_memory_mb: Math.round(peakWasm / 2 ** 20),
   wasm_bytes: wasmBytes.length,
   wasm_gzip_bytes: gzipSync(wasmBytes, { level: 9 }).length,
 }, null, 2));
