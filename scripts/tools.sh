@@ -62,8 +62,14 @@ ensure_chromium() {
     apt_install chromium chromium-driver
 }
 
+# SQLite's C source is compiled to wasm32 by clang.
+ensure_clang() {
+  command -v clang >/dev/null || apt_install clang
+}
+
 ensure_build_tools() {
   ensure_wasm_target
+  ensure_clang
   ensure_node_modules
   ensure_wasm_bindgen
   ensure_trunk

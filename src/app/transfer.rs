@@ -14,6 +14,7 @@ use super::{use_app, AppState};
 use crate::codec::archive::{Limits, SourceFile, ZipBuilder, ZipReader};
 use crate::codec::bundle::{self, BUNDLE_JSON};
 use crate::codec::file_store::FileStore;
+use crate::codec::sqlite::SqliteStore;
 use crate::domain::{DomainError, Snapshot};
 use crate::store::import::ImportReport;
 use crate::store::ExportScope;
@@ -164,10 +165,17 @@ async fn run_import(
         }));
     };
     let mut sources: Vec<Snapshot> = Vec::new();
-    // A picked folder arrives as many files with relative paths: one file store.
+    // A picked folder arrives as many files with relative paths.
     let (folder, singles): (Vec<web_sys::File>, Vec<web_sys::File>) = files
         .into_iter()
         .partition(|f| relative_path(f).contains('/'));
+    let (databases, singles): (Vec<web_sys::File>, Vec<web_sys::File>) =
+        singles.into_iter().partition(|f| {
+            let lower = lower_name(f);
+            lower.ends_with(".db") || lower.ends_with(".sqlite")
+        });
+    // Every file tree given: a picked folder, and each zip.
+    let mut trees: Vec<(String, Vec<SourceFile>)> = Vec::new();
     if !folder.is_empty() {
         let total = folder.len();
         let mut tree = Vec::with_capacity(total);
@@ -181,7 +189,12 @@ async fn run_import(
                 bytes: read_file(file).await?,
             });
         }
-        sources.push(decode_file_store(tree, &mut pacer, cancelled, &show).await?);
+        let name = relative_path(&folder[0])
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        trees.push((name, tree));
     }
     for file in singles {
         let name = file.name();
@@ -203,7 +216,7 @@ async fn run_import(
                     show(&format!("Unpacking {name}"), i, total, "entries", inflated);
                 }
             }
-            sources.push(decode_tree(&name, tree, &mut pacer, cancelled, &show).await?);
+            trees.push((name, tree));
         } else if lower.ends_with(".json") {
             let text = String::from_utf8(bytes)
                 .map_err(|_| DomainError::invalid(format!("{name} is not UTF-8 text")))?;
@@ -216,14 +229,50 @@ async fn run_import(
                 ));
             }
             sources.push(snapshot);
-        } else if lower.ends_with(".db") || lower.ends_with(".sqlite") {
-            return Err(DomainError::invalid(format!(
-                "{name}: importing MLflow's SQLite database is not available in this version; export the runs with `mlflow` to a file store, or import the mlruns folder"
-            )));
         } else {
             return Err(DomainError::invalid(format!(
-                "{name}: labbook imports .zip archives (an mlruns folder or a labbook bundle), .json bundles and picked mlruns folders"
+                "{name}: labbook imports .zip archives (an mlruns folder or a labbook bundle), .json bundles, MLflow's mlflow.db, and picked mlruns folders"
             )));
+        }
+    }
+    if databases.is_empty() {
+        for (name, tree) in trees {
+            sources.push(decode_tree(&name, tree, &mut pacer, cancelled, &show).await?);
+        }
+    } else {
+        // With a database, the folders and zips given are where its artifacts are.
+        let artifacts: Vec<SourceFile> = trees.into_iter().flat_map(|(_, tree)| tree).collect();
+        let mut artifacts = Some(artifacts);
+        for file in databases {
+            let name = file.name();
+            show(&format!("Reading {name}"), 0, 1, "files", file.size());
+            let bytes = read_file(&file).await?;
+            pacer.pace(cancelled).await?;
+            let mut store = SqliteStore::open(&name, bytes)?;
+            let given = artifacts.take().unwrap_or_default();
+            let had_files = !given.is_empty();
+            let runs_with_files = store.attach_artifacts(given);
+            if !had_files && store.runs() > 0 {
+                store.note(format!(
+                    "{name}: no mlruns folder or zip was given with it, so no run artifacts were imported; choose the database and its mlruns folder (zipped) together"
+                ));
+            } else if runs_with_files < store.runs() {
+                store.note(format!(
+                    "{name}: artifacts were found for {runs_with_files} of {} runs; the others had none, or theirs were not in the files given",
+                    store.runs()
+                ));
+            }
+            while store.read_metric_slice()? {
+                show(
+                    &format!("Reading metrics from {name}"),
+                    store.metric_rows_read(),
+                    store.metric_rows(),
+                    "metric points",
+                    0.0,
+                );
+                pacer.pace(cancelled).await?;
+            }
+            sources.push(store.finish()?);
         }
     }
     let snapshot = Snapshot::combine(sources);
@@ -369,6 +418,7 @@ pub fn ImportExportPage() -> impl IntoView {
                 <h3>"Import"</h3>
                 <p class="muted">
                     "An MLflow file store (a zip of the mlruns folder, or the folder itself, from MLflow 2 or 3), "
+                    "MLflow's SQLite database (mlflow.db, chosen together with its mlruns folder zipped, for the artifacts), "
                     "or a labbook bundle (.json, or .zip with artifacts). You can also drop files anywhere on this page. "
                     "Experiments are matched by name, runs by id: importing the same data again changes nothing."
                 </p>

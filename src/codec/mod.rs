@@ -9,4 +9,5 @@ pub mod file_store;
 pub mod markdown;
 pub mod protojson;
 pub mod rest;
+pub mod sqlite;
 pub mod yaml;

@@ -62,6 +62,37 @@ test('an MLflow 2 file store imports through the folder picker too', async ({ pa
   expect(points.metrics.length).toBe(50);
 });
 
+/** Every file below `dir`, as zip entries named from `base`. */
+function filesBelow(dir: string, base: string): { name: string; data: Buffer }[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    const name = `${base}/${entry.name}`;
+    return entry.isDirectory() ? filesBelow(full, name) : [{ name, data: fs.readFileSync(full) }];
+  });
+}
+
+test('import mlflow.db with its mlruns zip: REST answers as mlflow server recorded them', async ({ page }) => {
+  const app = new Labbook(page);
+  await app.open();
+  const sqlite = path.join(fixtures, 'mlflow2-sqlite');
+  await importFiles(page, [
+    { name: 'mlflow.db', mimeType: 'application/vnd.sqlite3', buffer: fs.readFileSync(path.join(sqlite, 'mlflow.db')) },
+    { name: 'mlruns.zip', mimeType: 'application/zip', buffer: storedZip(filesBelow(path.join(sqlite, 'mlruns'), 'mlruns')) },
+  ]);
+  await expect(page.getByTestId('import-report').locator('tr', { hasText: 'Runs' })).toContainText('23');
+  await expect(page.getByTestId('import-warnings')).toContainText("table 'registered_models'");
+  const rest = path.join(fixtures, 'mlflow2-rest');
+  const recorded = (file: string) => JSON.parse(fs.readFileSync(path.join(rest, file), 'utf8'));
+  expect(await app.ok('GET', '/api/2.0/mlflow/runs/get?run_id=2f6212f7a0d74d458b29d090e0a40b7b'))
+    .toEqual(recorded('run_get_linear-regression-baseline.json'));
+  expect(await app.ok('GET', '/api/2.0/mlflow/artifacts/list?run_id=2f6212f7a0d74d458b29d090e0a40b7b&path=images'))
+    .toEqual(recorded('artifacts_list_linear-regression-baseline_images.json'));
+  expect(await app.ok('POST', '/api/2.0/mlflow/runs/search', { experiment_ids: ['2', '1', '0'], max_results: 1000 }))
+    .toEqual(recorded('runs_search_all_experiments.json'));
+  expect(await app.ok('GET', '/api/2.0/mlflow/metrics/get-history?run_id=ab0f5bf6a54946a3ba2c94f085c211f9&metric_key=nan_metric'))
+    .toEqual(recorded('metrics_get_history_nan_metric.json'));
+});
+
 test('export an experiment as a zip and import it into an empty browser', async ({ page, browser }) => {
   const app = new Labbook(page);
   await app.open();
@@ -138,7 +169,8 @@ test('bad files get a message naming the file and place, and change nothing', as
     { name: 'abs.zip', buffer: storedZip([{ name: '/etc/passwd', data: Buffer.from('x') }]), message: /abs\.zip: entry '\/etc\/passwd' has an absolute path/ },
     { name: 'photos.zip', buffer: storedZip([{ name: 'a.jpg', data: Buffer.from('x') }]), message: /photos\.zip holds no MLflow data/ },
     { name: 'broken.json', buffer: Buffer.from('{"format": "labbook-bundle", "format_version": 1, "runs": [}'), message: /broken\.json: not valid JSON at line 1, column/ },
-    { name: 'mlflow.db', buffer: Buffer.from('SQLite format 3\0'), message: /mlflow\.db: importing MLflow's SQLite database is not available/ },
+    { name: 'mlflow.db', buffer: Buffer.from('SQLite format 3\0'), message: /mlflow\.db could not be read as an SQLite database/ },
+    { name: 'notes.db', buffer: Buffer.from('hello'), message: /notes\.db is not an SQLite database/ },
     {
       name: 'garbled.zip',
       buffer: storedZip([
