@@ -235,3 +235,58 @@ fn broken_stores_say_which_file_and_line() {
         .message
         .contains("no MLflow experiment found"));
 }
+
+#[test]
+fn the_registry_comes_along_from_both_layouts() {
+    use labbook::domain::Stage;
+    for fixture in [
+        "mlflow2-filestore/mlruns.zip",
+        "mlflow3-filestore/mlruns.zip",
+    ] {
+        let snapshot = decode(fixture_files(fixture));
+        let names: Vec<&str> = snapshot
+            .registered_models
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            vec!["nyc-taxi-baseline", "nyc-taxi-regressor"],
+            "{fixture}"
+        );
+        let regressor = &snapshot.registered_models[1];
+        assert_eq!(
+            regressor.aliases,
+            vec![("challenger".to_owned(), 2), ("champion".to_owned(), 3)],
+            "{fixture}"
+        );
+        assert_eq!(regressor.tags.len(), 2, "{fixture}");
+        let stages: Vec<(u64, Stage)> = snapshot
+            .model_versions
+            .iter()
+            .filter(|v| v.name == "nyc-taxi-regressor")
+            .map(|v| (v.version, v.current_stage))
+            .collect();
+        assert_eq!(
+            stages,
+            vec![
+                (1, Stage::Archived),
+                (2, Stage::Staging),
+                (3, Stage::Production)
+            ],
+            "{fixture}"
+        );
+        let v3 = snapshot
+            .model_versions
+            .iter()
+            .find(|v| v.version == 3)
+            .unwrap();
+        assert!(
+            v3.tags
+                .iter()
+                .any(|t| t.key == "deployed_by" && t.value == "ci"),
+            "{fixture}"
+        );
+        assert!(v3.run_id.is_some());
+    }
+}

@@ -59,6 +59,12 @@ fn answered(url: &str) -> bool {
         "/api/2.0/mlflow/runs/get",
         "/api/2.0/mlflow/metrics/get-history",
         "/api/2.0/mlflow/artifacts/list",
+        "/api/2.0/mlflow/registered-models/search",
+        "/api/2.0/mlflow/registered-models/get",
+        "/api/2.0/mlflow/registered-models/alias",
+        "/api/2.0/mlflow/registered-models/get-latest-versions",
+        "/api/2.0/mlflow/model-versions/search",
+        "/api/2.0/mlflow/model-versions/get",
     ]
     .contains(&endpoint)
 }
@@ -95,7 +101,7 @@ fn rest_answers_match_what_mlflow_server_recorded() {
         assert_eq!(answer, recorded, "{method} {url}");
         compared += 1;
     }
-    assert_eq!(compared, 17);
+    assert_eq!(compared, 23);
 }
 
 #[test]
@@ -137,4 +143,51 @@ fn unrelated_database() -> Vec<u8> {
         .execute("CREATE TABLE notes (t TEXT)", [])
         .unwrap();
     connection.serialize(rusqlite::MAIN_DB).unwrap().to_vec()
+}
+
+#[test]
+fn a_bundle_carries_the_registry() {
+    use labbook::codec::bundle;
+    use labbook::store::ExportScope;
+    let original = imported();
+    let snapshot = block_on(original.export(&ExportScope::Everything, false)).unwrap();
+    let text = bundle::encode(&snapshot).to_string();
+    let decoded = bundle::decode("bundle.json", &text).unwrap().snapshot;
+    let copy = Tracker::new(MemStore::new());
+    block_on(copy.ensure_default_experiment()).unwrap();
+    let report = block_on(copy.import(decoded, &mut |_, _| Ok(()))).unwrap();
+    assert_eq!(report.registered_models.added, 2);
+    assert_eq!(report.model_versions.added, 4);
+    for (method, path) in [
+        (
+            "GET",
+            "/api/2.0/mlflow/registered-models/search?max_results=1000",
+        ),
+        (
+            "GET",
+            "/api/2.0/mlflow/model-versions/search?max_results=1000",
+        ),
+        (
+            "GET",
+            "/api/2.0/mlflow/registered-models/alias?name=nyc-taxi-regressor&alias=champion",
+        ),
+        (
+            "GET",
+            "/api/2.0/mlflow/model-versions/get?name=nyc-taxi-regressor&version=2",
+        ),
+    ] {
+        let want = block_on(handle(&original, method, path, None)).unwrap();
+        let got = block_on(handle(&copy, method, path, None)).unwrap();
+        assert_eq!(got, want, "{path}");
+    }
+    let missing = block_on(handle(
+        &copy,
+        "GET",
+        "/api/2.0/mlflow/model-versions/get?name=nyc-taxi-regressor&version=9",
+        None,
+    ));
+    assert_eq!(
+        missing.unwrap_err().message,
+        "Model Version (name=nyc-taxi-regressor, version=9) not found"
+    );
 }

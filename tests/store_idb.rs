@@ -1,4 +1,4 @@
-//! `IdbStore` in headless Chromium: the conformance suite, opening a database written by
+//! `IdbStore` in headless Chromium: the conformance suite, upgrading a database written by
 //! schema version 1, and a failed write leaving nothing behind. Each test opens a database
 //! with a fresh random name.
 #![cfg(target_arch = "wasm32")]
@@ -133,6 +133,24 @@ async fn opens_a_version_1_database_with_nothing_lost() {
     let history = tracker.metric_history(run_id, "loss").await.unwrap();
     assert_eq!(history.len(), 4);
     assert_eq!(history[3].value, 0.25);
+    // Version 2 added the registry's stores: empty after the upgrade, and writable.
+    assert!(tracker.registered_models().await.unwrap().is_empty());
+    let model = labbook::domain::RegisteredModel {
+        name: "m".into(),
+        creation_timestamp: 1,
+        last_updated_timestamp: 1,
+        description: String::new(),
+        tags: vec![],
+        aliases: vec![],
+    };
+    tracker
+        .store()
+        .apply(vec![labbook::store::Change::PutRegisteredModel(
+            model.clone(),
+        )])
+        .await
+        .unwrap();
+    assert_eq!(tracker.registered_models().await.unwrap(), vec![model]);
 }
 
 #[wasm_bindgen_test]

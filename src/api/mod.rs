@@ -10,6 +10,7 @@
 
 mod args;
 pub mod binding;
+mod registry;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -224,6 +225,12 @@ pub async fn handle<S: Store>(
         "mlflow/artifacts/list" => list_artifacts(tracker, &args).await,
         "labbook/artifacts/upload" => upload_artifact(tracker, &args).await,
         "labbook/artifacts/download" => download_artifact(tracker, &args).await,
+        "mlflow/registered-models/search" => registry::search_models(tracker, &args).await,
+        "mlflow/registered-models/get" => registry::get_model(tracker, &args).await,
+        "mlflow/registered-models/get-latest-versions" => registry::latest(tracker, &args).await,
+        "mlflow/registered-models/alias" => registry::get_alias(tracker, &args).await,
+        "mlflow/model-versions/search" => registry::search_versions(tracker, &args).await,
+        "mlflow/model-versions/get" => registry::get_version(tracker, &args).await,
         _ => return Err(not_found(&method, route)),
     };
     answer.map_err(ApiError::from)
@@ -234,7 +241,7 @@ const POST: &[&str] = &["POST"];
 const GET_OR_POST: &[&str] = &["GET", "POST"];
 
 /// Every endpoint answered, after `/api/2.0/`, with the methods it takes.
-const ROUTES: [(&str, &[&str]); 24] = [
+const ROUTES: [(&str, &[&str]); 30] = [
     ("mlflow/experiments/create", POST),
     ("mlflow/experiments/get", GET),
     ("mlflow/experiments/get-by-name", GET),
@@ -259,6 +266,12 @@ const ROUTES: [(&str, &[&str]); 24] = [
     ("mlflow/artifacts/list", GET),
     ("labbook/artifacts/upload", POST),
     ("labbook/artifacts/download", GET),
+    ("mlflow/registered-models/search", GET_OR_POST),
+    ("mlflow/registered-models/get", GET),
+    ("mlflow/registered-models/get-latest-versions", GET_OR_POST),
+    ("mlflow/registered-models/alias", GET),
+    ("mlflow/model-versions/search", GET_OR_POST),
+    ("mlflow/model-versions/get", GET),
 ];
 
 fn not_found(method: &str, route: &str) -> ApiError {

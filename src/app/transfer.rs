@@ -487,6 +487,8 @@ fn Report(report: ImportReport) -> impl IntoView {
                 <tbody>
                     {row("Experiments", report.experiments)}
                     {row("Runs", report.runs)}
+                    {row("Registered models", report.registered_models)}
+                    {row("Model versions", report.model_versions)}
                 </tbody>
             </table>
             <p class="muted">

@@ -12,7 +12,10 @@
 //!     /* info, data, inputs: as runs/get shows a run */
 //!     "metric_history": [{"key": "loss", "steps": [0, 1], "timestamps": [1, 2], "values": [0.5, "NaN"]}],
 //!     "artifacts": [{"path": "model/MLmodel", "file_size": 312}]
-//!   }]
+//!   }],
+//!   "registered_models": [ /* as registered-models/get shows one, without latest_versions */ ],
+//!   "model_versions": [ /* as model-versions/get shows one, plus "stage_history":
+//!                          [{"from": "None", "to": "Staging", "timestamp": 1}] */ ]
 //! }
 //! ```
 //!
@@ -23,7 +26,9 @@ use serde_json::{json, Map, Value};
 
 use super::protojson::{double_from_json, double_to_json};
 use super::rest::{
-    experiment_from_json, experiment_to_json, int_from_json, run_from_json, run_to_json,
+    experiment_from_json, experiment_to_json, int_from_json, model_version_from_json,
+    model_version_to_json, registered_model_from_json, registered_model_to_json, run_from_json,
+    run_to_json, stage_history_to_json,
 };
 use crate::domain::{ArtifactBytes, DomainError, Metric, RunSnapshot, Snapshot};
 
@@ -81,6 +86,26 @@ pub fn encode(snapshot: &Snapshot) -> Value {
             .collect(),
     );
     document.insert("runs".into(), Value::Array(runs));
+    document.insert(
+        "registered_models".into(),
+        snapshot
+            .registered_models
+            .iter()
+            .map(|m| registered_model_to_json(m, &[]))
+            .collect(),
+    );
+    document.insert(
+        "model_versions".into(),
+        snapshot
+            .model_versions
+            .iter()
+            .map(|v| {
+                let mut json = model_version_to_json(v, None);
+                json["stage_history"] = stage_history_to_json(v);
+                json
+            })
+            .collect(),
+    );
     Value::Object(document)
 }
 
@@ -204,6 +229,28 @@ pub fn decode(file: &str, text: &str) -> Result<Decoded, DomainError> {
             history,
             artifacts: Vec::new(),
         });
+    }
+    for (i, value) in document["registered_models"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .enumerate()
+    {
+        let place = format!("registered_models[{i}]");
+        snapshot
+            .registered_models
+            .push(registered_model_from_json(value).map_err(|e| at(file, &place, e))?);
+    }
+    for (i, value) in document["model_versions"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .enumerate()
+    {
+        let place = format!("model_versions[{i}]");
+        snapshot
+            .model_versions
+            .push(model_version_from_json(value).map_err(|e| at(file, &place, e))?);
     }
     Ok(Decoded {
         snapshot,

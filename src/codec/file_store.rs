@@ -18,7 +18,8 @@ use super::archive::SourceFile;
 use super::yaml::Meta;
 use crate::domain::{
     update_latest_metric, ArtifactBytes, Dataset, DatasetInput, DomainError, Experiment,
-    LifecycleStage, Metric, Param, Run, RunData, RunInfo, RunSnapshot, RunStatus, Snapshot, Tag,
+    LifecycleStage, Metric, ModelVersion, ModelVersionStatus, Param, RegisteredModel, Run, RunData,
+    RunInfo, RunSnapshot, RunStatus, Snapshot, Stage, Tag,
 };
 
 /// Folders of an experiment that are not runs.
@@ -127,7 +128,129 @@ impl FileStore {
             snapshot: Snapshot::default(),
         };
         store.read_experiments()?;
+        store.read_registry()?;
         Ok(store)
+    }
+
+    /// The registry under `<root>/models/<name>/`: `meta.yaml`, `tags/`, `aliases/` (MLflow 3)
+    /// and `version-<n>/` with its own `meta.yaml` and `tags/`.
+    fn read_registry(&mut self) -> Result<(), DomainError> {
+        let Some(root) = self
+            .experiment_dirs
+            .iter()
+            .find(|d| !d.contains(".trash"))
+            .map(|d| parent(d).to_owned())
+        else {
+            return Ok(());
+        };
+        let prefix = join(&root, "models/");
+        let mut models: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (index, file) in self.files.iter().enumerate() {
+            if let Some(rest) = file.path.strip_prefix(&prefix) {
+                if let Some((name, _)) = rest.split_once('/') {
+                    models.entry(name.to_owned()).or_default().push(index);
+                }
+            }
+        }
+        for (folder, indexes) in models {
+            let dir = format!("{prefix}{folder}");
+            let Some(meta_file) = self.file(&format!("{dir}/meta.yaml")) else {
+                continue;
+            };
+            let meta = Meta::parse(&meta_file.path, text_of(meta_file)?)?;
+            let mut tags = Vec::new();
+            let mut aliases: Vec<(String, u64)> = Vec::new();
+            let mut versions: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            let alias_number = |file: &str, text: &str| {
+                text.trim().parse::<u64>().map_err(|_| {
+                    DomainError::invalid(format!(
+                        "{file}: alias version '{}' is not a number",
+                        text.trim()
+                    ))
+                })
+            };
+            for (alias, version) in meta.pairs("aliases") {
+                aliases.push((alias, alias_number(meta.file(), &version)?));
+            }
+            for &index in &indexes {
+                let file = &self.files[index];
+                let rest = &file.path[dir.len() + 1..];
+                if let Some(key) = rest.strip_prefix("tags/") {
+                    tags.push(Tag::new(key, text_of(file)?));
+                } else if let Some(alias) = rest.strip_prefix("aliases/") {
+                    let number = alias_number(&file.path, text_of(file)?)?;
+                    if !aliases.iter().any(|(a, _)| a == alias) {
+                        aliases.push((alias.to_owned(), number));
+                    }
+                } else if let Some((version, _)) = rest.split_once('/') {
+                    if version.starts_with("version-") {
+                        versions.entry(version.to_owned()).or_default().push(index);
+                    }
+                }
+            }
+            let name = meta.required_text("name")?;
+            for (version_dir, files) in versions {
+                let version_dir = format!("{dir}/{version_dir}");
+                let Some(version_file) = self.file(&format!("{version_dir}/meta.yaml")) else {
+                    continue;
+                };
+                let version = Meta::parse(&version_file.path, text_of(version_file)?)?;
+                let number = version.int("version")?.filter(|n| *n > 0).ok_or_else(|| {
+                    DomainError::invalid(format!("{}: 'version' is missing", version.file()))
+                })? as u64;
+                let mut version_tags = Vec::new();
+                for &index in &files {
+                    let file = &self.files[index];
+                    if let Some(key) = file.path.strip_prefix(&format!("{version_dir}/tags/")) {
+                        version_tags.push(Tag::new(key, text_of(file)?));
+                    }
+                }
+                version_tags.sort_by(|a, b| a.key.cmp(&b.key));
+                // MLflow 2 lists a version's aliases in its own meta.yaml.
+                if let Some(yaml_rust2::Yaml::Array(list)) = version.raw("aliases") {
+                    for alias in list.iter().filter_map(|a| a.as_str()) {
+                        if !aliases.iter().any(|(a, _)| a == alias) {
+                            aliases.push((alias.to_owned(), number));
+                        }
+                    }
+                }
+                let place = |e: String| DomainError::invalid(format!("{}: {e}", version.file()));
+                let status_text = version.text("status").unwrap_or_else(|| "READY".to_owned());
+                self.snapshot.model_versions.push(ModelVersion {
+                    name: name.clone(),
+                    version: number,
+                    creation_timestamp: version.int("creation_timestamp")?.unwrap_or(0),
+                    last_updated_timestamp: version.int("last_updated_timestamp")?.unwrap_or(0),
+                    current_stage: version
+                        .text("current_stage")
+                        .unwrap_or_else(|| "None".to_owned())
+                        .parse::<Stage>()
+                        .map_err(place)?,
+                    description: version.text("description").unwrap_or_default(),
+                    user_id: version.text("user_id").unwrap_or_default(),
+                    source: version.text("source").unwrap_or_default(),
+                    run_id: version.text("run_id").filter(|r| !r.is_empty()),
+                    run_link: version.text("run_link").unwrap_or_default(),
+                    status: ModelVersionStatus::parse(&status_text)
+                        .ok_or_else(|| place(format!("unknown status '{status_text}'")))?,
+                    status_message: version.text("status_message").unwrap_or_default(),
+                    tags: version_tags,
+                    model_id: version.text("model_id").filter(|m| !m.is_empty()),
+                    stage_history: Vec::new(),
+                });
+            }
+            tags.sort_by(|a, b| a.key.cmp(&b.key));
+            aliases.sort();
+            self.snapshot.registered_models.push(RegisteredModel {
+                name,
+                creation_timestamp: meta.int("creation_timestamp")?.unwrap_or(0),
+                last_updated_timestamp: meta.int("last_updated_timestamp")?.unwrap_or(0),
+                description: meta.text("description").unwrap_or_default(),
+                tags,
+                aliases,
+            });
+        }
+        Ok(())
     }
 
     fn file(&self, path: &str) -> Option<&SourceFile> {

@@ -8,7 +8,8 @@ use serde_json::{json, Map, Value};
 
 use super::protojson::{double_from_json, double_to_json};
 use crate::domain::{
-    Dataset, DatasetInput, DomainError, Experiment, FileInfo, Metric, Param, Run, RunInfo, Tag,
+    Dataset, DatasetInput, DomainError, Experiment, FileInfo, Metric, ModelVersion,
+    ModelVersionStatus, Param, RegisteredModel, Run, RunInfo, Stage, StageTransition, Tag,
 };
 
 fn put_list(object: &mut Map<String, Value>, key: &str, items: Vec<Value>) {
@@ -322,4 +323,167 @@ pub fn run_from_json(value: &Value) -> Result<Run, DomainError> {
         },
         inputs: list_from_json(inputs.get("dataset_inputs"), dataset_input_from_json)?,
     })
+}
+
+/// A model version as `model-versions/get` shows it; `aliases` as that endpoint,
+/// `registered-models/alias` and `get-latest-versions` list them (searches and a model's
+/// `latest_versions` leave them out).
+pub fn model_version_to_json(version: &ModelVersion, aliases: Option<&[String]>) -> Value {
+    let mut o = Map::new();
+    let text = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    o.insert("name".into(), version.name.clone().into());
+    o.insert("version".into(), version.version.to_string().into());
+    o.insert(
+        "creation_timestamp".into(),
+        version.creation_timestamp.into(),
+    );
+    o.insert(
+        "last_updated_timestamp".into(),
+        version.last_updated_timestamp.into(),
+    );
+    put_opt(&mut o, "user_id", text(&version.user_id));
+    o.insert(
+        "current_stage".into(),
+        version.current_stage.as_str().into(),
+    );
+    put_opt(&mut o, "description", text(&version.description));
+    o.insert("source".into(), version.source.clone().into());
+    put_opt(&mut o, "run_id", version.run_id.clone());
+    o.insert("status".into(), version.status.as_str().into());
+    put_opt(&mut o, "status_message", text(&version.status_message));
+    put_list(
+        &mut o,
+        "tags",
+        version.tags.iter().map(tag_to_json).collect(),
+    );
+    put_opt(&mut o, "run_link", text(&version.run_link));
+    if let Some(aliases) = aliases {
+        put_list(
+            &mut o,
+            "aliases",
+            aliases.iter().map(|a| Value::from(a.as_str())).collect(),
+        );
+    }
+    put_opt(&mut o, "model_id", version.model_id.clone());
+    Value::Object(o)
+}
+
+/// A registered model with its latest version of each stage.
+pub fn registered_model_to_json(model: &RegisteredModel, latest: &[&ModelVersion]) -> Value {
+    let mut o = Map::new();
+    o.insert("name".into(), model.name.clone().into());
+    o.insert("creation_timestamp".into(), model.creation_timestamp.into());
+    o.insert(
+        "last_updated_timestamp".into(),
+        model.last_updated_timestamp.into(),
+    );
+    put_opt(
+        &mut o,
+        "description",
+        (!model.description.is_empty()).then(|| model.description.clone()),
+    );
+    put_list(
+        &mut o,
+        "latest_versions",
+        latest
+            .iter()
+            .map(|v| model_version_to_json(v, None))
+            .collect(),
+    );
+    put_list(&mut o, "tags", model.tags.iter().map(tag_to_json).collect());
+    let mut aliases = model.aliases.clone();
+    aliases.sort();
+    put_list(
+        &mut o,
+        "aliases",
+        aliases
+            .iter()
+            .map(|(alias, version)| json!({ "alias": alias, "version": version.to_string() }))
+            .collect(),
+    );
+    Value::Object(o)
+}
+
+fn version_number(value: &Value, what: &str) -> Result<u64, DomainError> {
+    int_from_json(value)
+        .filter(|v| *v > 0)
+        .map(|v| v as u64)
+        .ok_or_else(|| {
+            DomainError::invalid(format!("{what}: version {value} is not a positive integer"))
+        })
+}
+
+/// A registered model as `registered-models/get` shows it (its versions are read apart).
+pub fn registered_model_from_json(value: &Value) -> Result<RegisteredModel, DomainError> {
+    let what = "a registered model";
+    let mut aliases = Vec::new();
+    for alias in value
+        .get("aliases")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        aliases.push((
+            text_field(alias, "alias", "an alias")?,
+            version_number(field(alias, "version", "an alias")?, "an alias")?,
+        ));
+    }
+    Ok(RegisteredModel {
+        name: text_field(value, "name", what)?,
+        creation_timestamp: optional_int(value, "creation_timestamp", what)?.unwrap_or(0),
+        last_updated_timestamp: optional_int(value, "last_updated_timestamp", what)?.unwrap_or(0),
+        description: optional_text(value, "description").unwrap_or_default(),
+        tags: list_from_json(value.get("tags"), tag_from_json)?,
+        aliases,
+    })
+}
+
+/// A model version as `model-versions/get` shows it, with labbook's `stage_history`.
+pub fn model_version_from_json(value: &Value) -> Result<ModelVersion, DomainError> {
+    let what = "a model version";
+    let stage = |text: &str| text.parse::<Stage>().map_err(DomainError::invalid);
+    let status_text = optional_text(value, "status").unwrap_or_else(|| "READY".into());
+    let mut stage_history = Vec::new();
+    for entry in value
+        .get("stage_history")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        stage_history.push(StageTransition {
+            from: stage(&text_field(entry, "from", what)?)?,
+            to: stage(&text_field(entry, "to", what)?)?,
+            timestamp: optional_int(entry, "timestamp", what)?.unwrap_or(0),
+        });
+    }
+    Ok(ModelVersion {
+        name: text_field(value, "name", what)?,
+        version: version_number(field(value, "version", what)?, what)?,
+        creation_timestamp: optional_int(value, "creation_timestamp", what)?.unwrap_or(0),
+        last_updated_timestamp: optional_int(value, "last_updated_timestamp", what)?.unwrap_or(0),
+        current_stage: stage(
+            &optional_text(value, "current_stage").unwrap_or_else(|| "None".into()),
+        )?,
+        description: optional_text(value, "description").unwrap_or_default(),
+        user_id: optional_text(value, "user_id").unwrap_or_default(),
+        source: optional_text(value, "source").unwrap_or_default(),
+        run_id: optional_text(value, "run_id"),
+        run_link: optional_text(value, "run_link").unwrap_or_default(),
+        status: ModelVersionStatus::parse(&status_text).ok_or_else(|| {
+            DomainError::invalid(format!("{what}: unknown status '{status_text}'"))
+        })?,
+        status_message: optional_text(value, "status_message").unwrap_or_default(),
+        tags: list_from_json(value.get("tags"), tag_from_json)?,
+        model_id: optional_text(value, "model_id"),
+        stage_history,
+    })
+}
+
+/// labbook's record of a version's stage changes, kept in bundles.
+pub fn stage_history_to_json(version: &ModelVersion) -> Value {
+    version
+        .stage_history
+        .iter()
+        .map(|t| json!({ "from": t.from.as_str(), "to": t.to.as_str(), "timestamp": t.timestamp }))
+        .collect()
 }

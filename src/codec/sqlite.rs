@@ -16,15 +16,16 @@ use rusqlite::{Connection, OpenFlags, MAIN_DB};
 
 use super::archive::SourceFile;
 use crate::domain::{
-    ArtifactBytes, Dataset, DatasetInput, DomainError, Experiment, LifecycleStage, Metric, Param,
-    Run, RunData, RunInfo, RunSnapshot, RunStatus, Snapshot, Tag,
+    ArtifactBytes, Dataset, DatasetInput, DomainError, Experiment, LifecycleStage, Metric,
+    ModelVersion, ModelVersionStatus, Param, RegisteredModel, Run, RunData, RunInfo, RunSnapshot,
+    RunStatus, Snapshot, Stage, Tag,
 };
 
 /// Metric rows read in one slice.
 pub const METRIC_SLICE: usize = 50_000;
 
 /// Tables labbook reads; others that hold rows are reported.
-const READ_TABLES: [&str; 12] = [
+const READ_TABLES: [&str; 17] = [
     "experiments",
     "experiment_tags",
     "runs",
@@ -37,6 +38,11 @@ const READ_TABLES: [&str; 12] = [
     "input_tags",
     "alembic_version",
     "sqlite_sequence",
+    "registered_models",
+    "registered_model_tags",
+    "registered_model_aliases",
+    "model_versions",
+    "model_version_tags",
 ];
 
 /// Whether these bytes are an SQLite database file.
@@ -99,6 +105,7 @@ impl SqliteStore {
         store.check_is_mlflow()?;
         store.read_experiments()?;
         store.read_runs()?;
+        store.read_registry()?;
         store.metric_rows = store.count("metrics")?;
         Ok(store)
     }
@@ -366,6 +373,170 @@ impl SqliteStore {
                 },
                 history: Vec::new(),
                 artifacts: Vec::new(),
+            });
+        }
+        Ok(())
+    }
+
+    fn read_registry(&mut self) -> Result<(), DomainError> {
+        let tables = self.tables()?;
+        let has = |t: &str| tables.iter().any(|name| name == t);
+        if !has("registered_models") {
+            return Ok(());
+        }
+        let model_tags = if has("registered_model_tags") {
+            self.key_values(
+                "SELECT name, \"key\", value FROM registered_model_tags ORDER BY rowid",
+            )?
+        } else {
+            Vec::new()
+        };
+        let aliases = if has("registered_model_aliases") {
+            self.key_values(
+                "SELECT name, alias, CAST(version AS TEXT) FROM registered_model_aliases ORDER BY rowid",
+            )?
+        } else {
+            Vec::new()
+        };
+        let mut statement = self
+            .connection
+            .prepare("SELECT name, creation_time, last_updated_time, description FROM registered_models ORDER BY name")
+            .map_err(|e| self.damaged(e))?;
+        let models = statement
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, Option<i64>>(1)?,
+                    row.get::<_, Option<i64>>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                ))
+            })
+            .map_err(|e| self.damaged(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.damaged(e))?;
+        drop(statement);
+        for (name, created, updated, description) in models {
+            self.snapshot.registered_models.push(RegisteredModel {
+                tags: model_tags
+                    .iter()
+                    .filter(|(owner, _, _)| *owner == name)
+                    .map(|(_, k, v)| Tag::new(k.clone(), v.clone()))
+                    .collect(),
+                aliases: aliases
+                    .iter()
+                    .filter(|(owner, _, _)| *owner == name)
+                    .filter_map(|(_, alias, version)| Some((alias.clone(), version.parse().ok()?)))
+                    .collect(),
+                name,
+                creation_timestamp: created.unwrap_or(0),
+                last_updated_timestamp: updated.unwrap_or(0),
+                description: description.unwrap_or_default(),
+            });
+        }
+        if !has("model_versions") {
+            return Ok(());
+        }
+        let columns = self.columns("model_versions")?;
+        let sql = format!(
+            "SELECT name, version, creation_time, last_updated_time, {}, {}, {}, {}, {}, {}, {}, {}, {} FROM model_versions ORDER BY name, version",
+            Self::optional(&columns, "description"),
+            Self::optional(&columns, "user_id"),
+            Self::optional(&columns, "current_stage"),
+            Self::optional(&columns, "source"),
+            Self::optional(&columns, "run_id"),
+            Self::optional(&columns, "status"),
+            Self::optional(&columns, "status_message"),
+            Self::optional(&columns, "run_link"),
+            Self::optional(&columns, "model_id"),
+        );
+        let version_tags: Vec<(String, i64, String, String)> = if has("model_version_tags") {
+            let mut statement = self
+                .connection
+                .prepare(
+                    "SELECT name, version, \"key\", value FROM model_version_tags ORDER BY rowid",
+                )
+                .map_err(|e| self.damaged(e))?;
+            let rows = statement
+                .query_map([], |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                    ))
+                })
+                .map_err(|e| self.damaged(e))?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| self.damaged(e))?;
+            rows
+        } else {
+            Vec::new()
+        };
+        let mut statement = self.connection.prepare(&sql).map_err(|e| self.damaged(e))?;
+        let rows = statement
+            .query_map([], |row| {
+                let text = |i: usize| {
+                    row.get::<_, Option<String>>(i)
+                        .map(Option::unwrap_or_default)
+                };
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, Option<i64>>(2)?,
+                    row.get::<_, Option<i64>>(3)?,
+                    [
+                        text(4)?,
+                        text(5)?,
+                        text(6)?,
+                        text(7)?,
+                        text(9)?,
+                        text(10)?,
+                        text(11)?,
+                    ],
+                    row.get::<_, Option<String>>(8)?,
+                    row.get::<_, Option<String>>(12)?,
+                ))
+            })
+            .map_err(|e| self.damaged(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.damaged(e))?;
+        drop(statement);
+        for (name, version, created, updated, texts, run_id, model_id) in rows {
+            let [description, user_id, stage, source, status, status_message, run_link] = texts;
+            let place = |e: String| {
+                DomainError::invalid(format!(
+                    "{}: model version {name} {version}: {e}",
+                    self.name
+                ))
+            };
+            let status_text = if status.is_empty() {
+                "READY".to_owned()
+            } else {
+                status
+            };
+            self.snapshot.model_versions.push(ModelVersion {
+                current_stage: if stage.is_empty() { "None" } else { &stage }
+                    .parse::<Stage>()
+                    .map_err(place)?,
+                status: ModelVersionStatus::parse(&status_text)
+                    .ok_or_else(|| place(format!("unknown status '{status_text}'")))?,
+                tags: version_tags
+                    .iter()
+                    .filter(|(owner, number, _, _)| *owner == name && *number == version)
+                    .map(|(_, _, k, v)| Tag::new(k.clone(), v.clone()))
+                    .collect(),
+                name,
+                version: version as u64,
+                creation_timestamp: created.unwrap_or(0),
+                last_updated_timestamp: updated.unwrap_or(0),
+                description,
+                user_id,
+                source,
+                run_id: run_id.filter(|r| !r.is_empty()),
+                run_link,
+                status_message,
+                model_id: model_id.filter(|m| !m.is_empty()),
+                stage_history: Vec::new(),
             });
         }
         Ok(())

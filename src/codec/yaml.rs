@@ -37,6 +37,11 @@ impl Meta {
         &self.file
     }
 
+    /// The YAML value itself, for the rare shapes the helpers below do not cover.
+    pub fn raw(&self, key: &str) -> Option<&Yaml> {
+        self.get(key)
+    }
+
     fn get(&self, key: &str) -> Option<&Yaml> {
         match &self.root[key] {
             Yaml::Null | Yaml::BadValue => None,

@@ -51,6 +51,24 @@ impl FromStr for Stage {
     }
 }
 
+/// The version of each stage with the highest number, as MLflow's `latest_versions`, in
+/// version order.
+pub fn latest_versions<'a>(versions: &[&'a ModelVersion]) -> Vec<&'a ModelVersion> {
+    let mut latest: Vec<&ModelVersion> = Vec::new();
+    for version in versions {
+        match latest
+            .iter_mut()
+            .find(|v| v.current_stage == version.current_stage)
+        {
+            Some(current) if current.version < version.version => *current = version,
+            Some(_) => {}
+            None => latest.push(version),
+        }
+    }
+    latest.sort_by_key(|v| v.version);
+    latest
+}
+
 /// A registered model: a name under which versions are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisteredModel {
@@ -78,6 +96,16 @@ impl ModelVersionStatus {
             ModelVersionStatus::FailedRegistration => "FAILED_REGISTRATION",
             ModelVersionStatus::Ready => "READY",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<ModelVersionStatus> {
+        [
+            ModelVersionStatus::PendingRegistration,
+            ModelVersionStatus::FailedRegistration,
+            ModelVersionStatus::Ready,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
     }
 }
 

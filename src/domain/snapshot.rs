@@ -1,6 +1,6 @@
 //! A self-contained set of tracking data: what an import brings in and an export writes out.
 
-use super::{Experiment, Metric, Run};
+use super::{Experiment, Metric, ModelVersion, RegisteredModel, Run};
 
 /// One file of a run's artifacts, with its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,8 @@ pub struct RunSnapshot {
 pub struct Snapshot {
     pub experiments: Vec<Experiment>,
     pub runs: Vec<RunSnapshot>,
+    pub registered_models: Vec<RegisteredModel>,
+    pub model_versions: Vec<ModelVersion>,
     /// What the source held that could not be taken as it was, in words for the user.
     pub warnings: Vec<String>,
 }
@@ -59,6 +61,8 @@ impl Snapshot {
             }
             combined.experiments.extend(source.experiments);
             combined.runs.extend(source.runs);
+            combined.registered_models.extend(source.registered_models);
+            combined.model_versions.extend(source.model_versions);
             combined.warnings.extend(source.warnings);
         }
         combined

@@ -2,7 +2,9 @@
 
 use super::idb::IdbStore;
 use super::{Change, MemStore, Progress, Store};
-use crate::domain::{ArtifactFile, DomainError, Experiment, Metric, Run};
+use crate::domain::{
+    ArtifactFile, DomainError, Experiment, Metric, ModelVersion, RegisteredModel, Run,
+};
 
 /// Either persistent store or the in-memory fallback, chosen once at start-up.
 pub enum AnyStore {
@@ -42,6 +44,14 @@ impl Store for AnyStore {
 
     async fn artifact(&self, run_id: &str, path: &str) -> Result<Option<Vec<u8>>, DomainError> {
         delegate!(self, s => s.artifact(run_id, path).await)
+    }
+
+    async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError> {
+        delegate!(self, s => s.registered_models().await)
+    }
+
+    async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError> {
+        delegate!(self, s => s.model_versions().await)
     }
 
     async fn apply_tracked(

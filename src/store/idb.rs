@@ -8,6 +8,11 @@
 //!   timestamps as `BigInt64Array`, values as `Float64Array`, up to [`CHUNK_POINTS`] points.
 //! - `artifacts`: key `[run id, path]`, value `{b: Blob, n: size}`.
 //!
+//! Added in database version 2:
+//! - `registered_models`: key model name, value the JSON text of a `RegisteredModelRecord`.
+//! - `model_versions`: key `[model name, version]`, value the JSON text of a
+//!   `ModelVersionRecord`.
+//!
 //! Every [`Store::apply`] is one read-write transaction over all of them: it commits only at
 //! the end, and an error anywhere drops the transaction, which rolls it back. JavaScript
 //! errors become [`DomainError`]s here and go no further.
@@ -22,12 +27,16 @@ use js_sys::{Array, BigInt64Array, Float64Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::record::{from_json, to_json, ExperimentRecord, RunRecord};
+use super::record::{
+    from_json, to_json, ExperimentRecord, ModelVersionRecord, RegisteredModelRecord, RunRecord,
+};
 use super::{Change, Progress, References, Store};
-use crate::domain::{ArtifactFile, DomainError, Experiment, Metric, Run};
+use crate::domain::{
+    ArtifactFile, DomainError, Experiment, Metric, ModelVersion, RegisteredModel, Run,
+};
 
 /// The IndexedDB schema version this code opens databases at.
-pub const DB_VERSION: u32 = 1;
+pub const DB_VERSION: u32 = 2;
 /// The most points one metric chunk record holds.
 pub const CHUNK_POINTS: usize = 8192;
 
@@ -37,7 +46,17 @@ const RUNS_BY_EXPERIMENT: &str = "by_experiment";
 const SERIES: &str = "series";
 const CHUNKS: &str = "chunks";
 const ARTIFACTS: &str = "artifacts";
-const ALL_STORES: [&str; 5] = [EXPERIMENTS, RUNS, SERIES, CHUNKS, ARTIFACTS];
+const REGISTERED_MODELS: &str = "registered_models";
+const MODEL_VERSIONS: &str = "model_versions";
+const ALL_STORES: [&str; 7] = [
+    EXPERIMENTS,
+    RUNS,
+    SERIES,
+    CHUNKS,
+    ARTIFACTS,
+    REGISTERED_MODELS,
+    MODEL_VERSIONS,
+];
 
 /// Turns an IndexedDB or JavaScript error into a message a user can act on.
 fn idb_error(context: &str, error: impl std::fmt::Debug) -> DomainError {
@@ -119,6 +138,10 @@ impl IdbStore {
                     db.create_object_store(CHUNKS).build()?;
                     db.create_object_store(ARTIFACTS).build()?;
                 }
+                if old < 2 {
+                    db.create_object_store(REGISTERED_MODELS).build()?;
+                    db.create_object_store(MODEL_VERSIONS).build()?;
+                }
                 Ok(())
             })
             .await
@@ -132,6 +155,28 @@ impl IdbStore {
             .map_err(|e| idb_error(&format!("deleting database '{name}'"), e))?
             .await
             .map_err(|e| idb_error(&format!("deleting database '{name}'"), e))
+    }
+
+    /// Every record of a store of JSON texts, decoded, in key order.
+    async fn read_records<R: for<'de> serde::Deserialize<'de>, T>(
+        &self,
+        store_name: &str,
+        what: &str,
+        into_domain: impl Fn(R) -> Result<T, DomainError>,
+    ) -> Result<Vec<T>, DomainError> {
+        let context = format!("reading {what}s");
+        let tx = self.transaction(&[store_name], TransactionMode::Readonly)?;
+        let store = tx
+            .object_store(store_name)
+            .map_err(|e| idb_error(&context, e))?;
+        let values = all(&context, store.get_all().primitive()).await?;
+        values
+            .into_iter()
+            .map(|v| {
+                let text = v.as_string().unwrap_or_default();
+                into_domain(from_json::<R>(what, "?", &text)?)
+            })
+            .collect()
     }
 
     fn transaction(
@@ -207,18 +252,10 @@ impl Chunk {
 
 impl Store for IdbStore {
     async fn experiments(&self) -> Result<Vec<Experiment>, DomainError> {
-        let tx = self.transaction(&[EXPERIMENTS], TransactionMode::Readonly)?;
-        let store = tx
-            .object_store(EXPERIMENTS)
-            .map_err(|e| idb_error("reading experiments", e))?;
-        let values = all("reading experiments", store.get_all().primitive()).await?;
-        values
-            .into_iter()
-            .map(|v| {
-                let text = v.as_string().unwrap_or_default();
-                from_json::<ExperimentRecord>("experiment", "?", &text)?.into_domain()
-            })
-            .collect()
+        self.read_records(EXPERIMENTS, "experiment", |r: ExperimentRecord| {
+            r.into_domain()
+        })
+        .await
     }
 
     async fn runs(&self, experiment_ids: &[String]) -> Result<Vec<Run>, DomainError> {
@@ -344,6 +381,22 @@ impl Store for IdbStore {
         Ok(Some(Uint8Array::new(&buffer).to_vec()))
     }
 
+    async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError> {
+        self.read_records(
+            REGISTERED_MODELS,
+            "registered model",
+            |r: RegisteredModelRecord| r.into_domain(),
+        )
+        .await
+    }
+
+    async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError> {
+        self.read_records(MODEL_VERSIONS, "model version", |r: ModelVersionRecord| {
+            r.into_domain()
+        })
+        .await
+    }
+
     async fn apply_tracked(
         &self,
         changes: Vec<Change>,
@@ -362,6 +415,7 @@ impl Store for IdbStore {
             open(CHUNKS)?,
             open(ARTIFACTS)?,
         );
+        let (registered_models, model_versions) = (open(REGISTERED_MODELS)?, open(MODEL_VERSIONS)?);
 
         let references = References::of(&changes);
         let mut found_experiments = Vec::new();
@@ -422,6 +476,33 @@ impl Store for IdbStore {
                         WRITING,
                         runs.put(JsValue::from(object))
                             .with_key(JsValue::from(run.info.run_id.as_str()))
+                            .without_key_type()
+                            .primitive(),
+                    )?;
+                }
+                Change::PutRegisteredModel(model) => {
+                    let text = to_json(&RegisteredModelRecord::from(&model));
+                    sent(
+                        WRITING,
+                        registered_models
+                            .put(JsValue::from(text))
+                            .with_key(JsValue::from(model.name.as_str()))
+                            .without_key_type()
+                            .primitive(),
+                    )?;
+                }
+                Change::PutModelVersion(version) => {
+                    let text = to_json(&ModelVersionRecord::from(&version));
+                    let key: JsValue = Array::of2(
+                        &version.name.as_str().into(),
+                        &(version.version as f64).into(),
+                    )
+                    .into();
+                    sent(
+                        WRITING,
+                        model_versions
+                            .put(JsValue::from(text))
+                            .with_key(key)
                             .without_key_type()
                             .primitive(),
                     )?;

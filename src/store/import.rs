@@ -10,6 +10,8 @@
 //!   with the same content is skipped; with other content it is replaced, with its metric
 //!   histories; its artifacts are written over path by path.
 //! - The same run id twice in one import with different content is an error.
+//! - Registered models match by name and model versions by name and number; one already here
+//!   with the same content is skipped, with other content replaced.
 //!
 //! [`plan`] is pure: it turns the snapshot into the [`Change`]s that do the above and the
 //! report of what they will do.
@@ -18,7 +20,9 @@ use std::collections::HashMap;
 
 use super::tracker::{compare_ids, normalize_artifact_path};
 use super::Change;
-use crate::domain::{upsert_tag, DomainError, Experiment, Run, Snapshot};
+use crate::domain::{
+    upsert_tag, DomainError, Experiment, ModelVersion, RegisteredModel, Run, Snapshot,
+};
 
 /// How many of one kind were added, updated or skipped.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -33,18 +37,33 @@ pub struct Counts {
 pub struct ImportReport {
     pub experiments: Counts,
     pub runs: Counts,
+    pub registered_models: Counts,
+    pub model_versions: Counts,
     pub metric_points: usize,
     pub artifact_files: usize,
     pub artifact_bytes: u64,
     pub warnings: Vec<String>,
 }
 
-/// The changes that merge `snapshot` into a store holding `experiments` and `runs`.
+/// What the store holds, as far as an import needs to know.
+pub struct Existing<'a> {
+    pub experiments: &'a [Experiment],
+    pub runs: &'a [Run],
+    pub registered_models: &'a [RegisteredModel],
+    pub model_versions: &'a [ModelVersion],
+}
+
+/// The changes that merge `snapshot` into a store holding `existing`.
 pub fn plan(
-    experiments: &[Experiment],
-    runs: &[Run],
+    existing: Existing<'_>,
     snapshot: Snapshot,
 ) -> Result<(Vec<Change>, ImportReport), DomainError> {
+    let Existing {
+        experiments,
+        runs,
+        registered_models,
+        model_versions,
+    } = existing;
     let mut report = ImportReport {
         warnings: snapshot.warnings,
         ..ImportReport::default()
@@ -159,6 +178,36 @@ pub fn plan(
                 path,
                 bytes: artifact.bytes,
             });
+        }
+    }
+    // The registry: models by name, versions by name and number.
+    for model in snapshot.registered_models {
+        match registered_models.iter().find(|m| m.name == model.name) {
+            Some(local) if *local == model => report.registered_models.skipped += 1,
+            Some(_) => {
+                report.registered_models.updated += 1;
+                changes.push(Change::PutRegisteredModel(model));
+            }
+            None => {
+                report.registered_models.added += 1;
+                changes.push(Change::PutRegisteredModel(model));
+            }
+        }
+    }
+    for version in snapshot.model_versions {
+        match model_versions
+            .iter()
+            .find(|v| v.name == version.name && v.version == version.version)
+        {
+            Some(local) if *local == version => report.model_versions.skipped += 1,
+            Some(_) => {
+                report.model_versions.updated += 1;
+                changes.push(Change::PutModelVersion(version));
+            }
+            None => {
+                report.model_versions.added += 1;
+                changes.push(Change::PutModelVersion(version));
+            }
         }
     }
     Ok((changes, report))

@@ -5,7 +5,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use super::{Change, Progress, References, Store};
-use crate::domain::{ArtifactFile, DomainError, Experiment, Metric, Run};
+use crate::domain::{
+    ArtifactFile, DomainError, Experiment, Metric, ModelVersion, RegisteredModel, Run,
+};
 
 #[derive(Default)]
 struct State {
@@ -13,6 +15,8 @@ struct State {
     runs: BTreeMap<String, Run>,
     histories: HashMap<(String, String), Vec<Metric>>,
     artifacts: BTreeMap<(String, String), Vec<u8>>,
+    registered_models: BTreeMap<String, RegisteredModel>,
+    model_versions: BTreeMap<(String, u64), ModelVersion>,
 }
 
 /// Keeps everything in memory; lost when the page closes.
@@ -80,6 +84,26 @@ impl Store for MemStore {
             .cloned())
     }
 
+    async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError> {
+        Ok(self
+            .state
+            .borrow()
+            .registered_models
+            .values()
+            .cloned()
+            .collect())
+    }
+
+    async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError> {
+        Ok(self
+            .state
+            .borrow()
+            .model_versions
+            .values()
+            .cloned()
+            .collect())
+    }
+
     /// Memory applies everything at once, with no await in between: `progress` hears of the
     /// start (where it may still cancel) and of the end.
     async fn apply_tracked(
@@ -120,6 +144,14 @@ impl Store for MemStore {
                     bytes,
                 } => {
                     state.artifacts.insert((run_id, path), bytes);
+                }
+                Change::PutRegisteredModel(model) => {
+                    state.registered_models.insert(model.name.clone(), model);
+                }
+                Change::PutModelVersion(version) => {
+                    state
+                        .model_versions
+                        .insert((version.name.clone(), version.version), version);
                 }
             }
         }

@@ -19,7 +19,9 @@ pub use any::AnyStore;
 pub use mem::MemStore;
 pub use tracker::{ExportScope, NewRun, Tracker};
 
-use crate::domain::{ArtifactFile, DomainError, Experiment, Metric, Run};
+use crate::domain::{
+    ArtifactFile, DomainError, Experiment, Metric, ModelVersion, RegisteredModel, Run,
+};
 
 /// One write. A list of changes is applied all together or not at all.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +42,10 @@ pub enum Change {
         path: String,
         bytes: Vec<u8>,
     },
+    /// Creates or replaces a registered model.
+    PutRegisteredModel(RegisteredModel),
+    /// Creates or replaces a model version. Its run need not be here, as in MLflow.
+    PutModelVersion(ModelVersion),
 }
 
 /// The storage interface. Every method is async because IndexedDB is.
@@ -58,6 +64,10 @@ pub trait Store {
     /// Every artifact file of a run, sorted by path.
     async fn artifacts(&self, run_id: &str) -> Result<Vec<ArtifactFile>, DomainError>;
     async fn artifact(&self, run_id: &str, path: &str) -> Result<Option<Vec<u8>>, DomainError>;
+    /// Every registered model, in name order.
+    async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError>;
+    /// Every model version, by model name then version.
+    async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError>;
     /// Applies every change, or none of them.
     async fn apply(&self, changes: Vec<Change>) -> Result<(), DomainError> {
         self.apply_tracked(changes, &mut |_, _| Ok(())).await
@@ -111,7 +121,9 @@ impl References {
         let mut refs = References::default();
         for change in changes {
             let (wanted, created, id) = match change {
-                Change::PutExperiment(_) => continue,
+                Change::PutExperiment(_)
+                | Change::PutRegisteredModel(_)
+                | Change::PutModelVersion(_) => continue,
                 Change::PutRun(r) => (
                     &mut refs.experiments,
                     &created_experiments,

@@ -8,6 +8,10 @@
 //! - experiment: `{v, id, name, artifact_location, lifecycle, created, updated, tags}`
 //! - run: `{v, id, experiment_id, name, user, status, start, end, artifact_uri, lifecycle,
 //!   params, tags, metrics, inputs}`; `metrics` holds the latest value of each key.
+//! - registered model: `{v, name, created, updated, description, tags, aliases}`; aliases are
+//!   `[alias, version]` pairs.
+//! - model version: `{v, name, version, created, updated, stage, description, user, source,
+//!   run_id, run_link, status, status_message, tags, model_id, stage_history}`.
 //! - tags and params are `[key, value]` pairs in the order first logged; doubles follow
 //!   protobuf's JSON mapping (`"NaN"`, `"Infinity"`).
 
@@ -15,8 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::codec::protojson;
 use crate::domain::{
-    Dataset, DatasetInput, DomainError, Experiment, LifecycleStage, Metric, Param, Run, RunData,
-    RunInfo, RunStatus, Tag,
+    Dataset, DatasetInput, DomainError, Experiment, LifecycleStage, Metric, ModelVersion,
+    ModelVersionStatus, Param, RegisteredModel, Run, RunData, RunInfo, RunStatus, Stage,
+    StageTransition, Tag,
 };
 
 /// The layout version this code writes.
@@ -235,6 +240,142 @@ impl RunRecord {
                     },
                 })
                 .collect(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisteredModelRecord {
+    pub v: u32,
+    pub name: String,
+    pub created: i64,
+    pub updated: i64,
+    pub description: String,
+    pub tags: Vec<(String, String)>,
+    pub aliases: Vec<(String, u64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelVersionRecord {
+    pub v: u32,
+    pub name: String,
+    pub version: u64,
+    pub created: i64,
+    pub updated: i64,
+    pub stage: String,
+    pub description: String,
+    pub user: String,
+    pub source: String,
+    pub run_id: Option<String>,
+    pub run_link: String,
+    pub status: String,
+    pub status_message: String,
+    pub tags: Vec<(String, String)>,
+    pub model_id: Option<String>,
+    /// `[from, to, timestamp]`, oldest first.
+    pub stage_history: Vec<(String, String, i64)>,
+}
+
+impl From<&RegisteredModel> for RegisteredModelRecord {
+    fn from(m: &RegisteredModel) -> RegisteredModelRecord {
+        RegisteredModelRecord {
+            v: LAYOUT_VERSION,
+            name: m.name.clone(),
+            created: m.creation_timestamp,
+            updated: m.last_updated_timestamp,
+            description: m.description.clone(),
+            tags: pairs(&m.tags, |t| (&t.key, &t.value)),
+            aliases: m.aliases.clone(),
+        }
+    }
+}
+
+impl RegisteredModelRecord {
+    pub fn into_domain(self) -> Result<RegisteredModel, DomainError> {
+        check_version("registered model", &self.name, self.v)?;
+        Ok(RegisteredModel {
+            name: self.name,
+            creation_timestamp: self.created,
+            last_updated_timestamp: self.updated,
+            description: self.description,
+            tags: tags_of(self.tags),
+            aliases: self.aliases,
+        })
+    }
+}
+
+impl From<&ModelVersion> for ModelVersionRecord {
+    fn from(m: &ModelVersion) -> ModelVersionRecord {
+        ModelVersionRecord {
+            v: LAYOUT_VERSION,
+            name: m.name.clone(),
+            version: m.version,
+            created: m.creation_timestamp,
+            updated: m.last_updated_timestamp,
+            stage: m.current_stage.as_str().to_owned(),
+            description: m.description.clone(),
+            user: m.user_id.clone(),
+            source: m.source.clone(),
+            run_id: m.run_id.clone(),
+            run_link: m.run_link.clone(),
+            status: m.status.as_str().to_owned(),
+            status_message: m.status_message.clone(),
+            tags: pairs(&m.tags, |t| (&t.key, &t.value)),
+            model_id: m.model_id.clone(),
+            stage_history: m
+                .stage_history
+                .iter()
+                .map(|t| {
+                    (
+                        t.from.as_str().to_owned(),
+                        t.to.as_str().to_owned(),
+                        t.timestamp,
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+impl ModelVersionRecord {
+    pub fn into_domain(self) -> Result<ModelVersion, DomainError> {
+        let id = format!("{} version {}", self.name, self.version);
+        check_version("model version", &id, self.v)?;
+        let stage = |s: &str| {
+            s.parse::<Stage>()
+                .map_err(|e| corrupt("model version", &id, e))
+        };
+        let status = ModelVersionStatus::parse(&self.status).ok_or_else(|| {
+            corrupt(
+                "model version",
+                &id,
+                format!("unknown status {}", self.status),
+            )
+        })?;
+        let mut stage_history = Vec::new();
+        for (from, to, timestamp) in &self.stage_history {
+            stage_history.push(StageTransition {
+                from: stage(from)?,
+                to: stage(to)?,
+                timestamp: *timestamp,
+            });
+        }
+        Ok(ModelVersion {
+            current_stage: stage(&self.stage)?,
+            name: self.name,
+            version: self.version,
+            creation_timestamp: self.created,
+            last_updated_timestamp: self.updated,
+            description: self.description,
+            user_id: self.user,
+            source: self.source,
+            run_id: self.run_id,
+            run_link: self.run_link,
+            status,
+            status_message: self.status_message,
+            tags: tags_of(self.tags),
+            model_id: self.model_id,
+            stage_history,
         })
     }
 }

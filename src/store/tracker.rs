@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use futures::lock::Mutex;
 
-use super::import::{plan, ImportReport};
+use super::import::{plan, Existing, ImportReport};
 use super::{now_ms, Change, Progress, Store};
 use crate::domain::validation::{
     validate_experiment_id, validate_experiment_name, validate_experiment_tag, validate_run_id,
@@ -18,8 +18,9 @@ use crate::domain::validation::{
 use crate::domain::{
     apply_log_batch, apply_log_inputs, apply_run_update, delete_run_tag, ensure_active, upsert_tag,
     ArtifactBytes, ArtifactFile, DatasetInput, DomainError, Experiment, LifecycleStage, LogBatch,
-    Metric, Run, RunData, RunInfo, RunSnapshot, RunStatus, RunUpdate, Snapshot, Tag, ViewType,
-    DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME, RUN_NAME_TAG,
+    Metric, ModelVersion, RegisteredModel, Run, RunData, RunInfo, RunSnapshot, RunStatus,
+    RunUpdate, Snapshot, Tag, ViewType, DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME,
+    RUN_NAME_TAG,
 };
 
 /// What an export takes.
@@ -125,8 +126,31 @@ impl<S: Store> Tracker<S> {
             }
         }
         experiments.sort_by(|a, b| compare_ids(&a.experiment_id, &b.experiment_id));
+        // The registry goes with the runs its versions come from (everything: all of it).
+        let run_ids: Vec<&str> = runs.iter().map(|r| r.info.run_id.as_str()).collect();
+        let model_versions: Vec<ModelVersion> = self
+            .store
+            .model_versions()
+            .await?
+            .into_iter()
+            .filter(|v| {
+                *scope == ExportScope::Everything
+                    || v.run_id.as_deref().is_some_and(|id| run_ids.contains(&id))
+            })
+            .collect();
+        let registered_models: Vec<RegisteredModel> = self
+            .store
+            .registered_models()
+            .await?
+            .into_iter()
+            .filter(|m| {
+                *scope == ExportScope::Everything || model_versions.iter().any(|v| v.name == m.name)
+            })
+            .collect();
         let mut snapshot = Snapshot {
             experiments,
+            registered_models,
+            model_versions,
             ..Snapshot::default()
         };
         for run in runs {
@@ -158,6 +182,28 @@ impl<S: Store> Tracker<S> {
         Ok(snapshot)
     }
 
+    /// Registered models, in name order.
+    pub async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError> {
+        self.store.registered_models().await
+    }
+
+    /// A registered model by name.
+    pub async fn registered_model(&self, name: &str) -> Result<RegisteredModel, DomainError> {
+        self.store
+            .registered_models()
+            .await?
+            .into_iter()
+            .find(|m| m.name == name)
+            .ok_or_else(|| {
+                DomainError::not_found(format!("Registered Model with name={name} not found"))
+            })
+    }
+
+    /// Model versions, by model name then version.
+    pub async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError> {
+        self.store.model_versions().await
+    }
+
     /// Merges a snapshot into the store (see [`super::import`] for the rules), all or nothing.
     /// `progress` hears `(changes written, changes in all)` and may cancel by answering an error.
     pub async fn import(
@@ -172,7 +218,15 @@ impl<S: Store> Tracker<S> {
             .map(|e| e.experiment_id.clone())
             .collect();
         let runs = self.store.runs(&ids).await?;
-        let (changes, report) = plan(&experiments, &runs, snapshot)?;
+        let registered_models = self.store.registered_models().await?;
+        let model_versions = self.store.model_versions().await?;
+        let existing = Existing {
+            experiments: &experiments,
+            runs: &runs,
+            registered_models: &registered_models,
+            model_versions: &model_versions,
+        };
+        let (changes, report) = plan(existing, snapshot)?;
         if !changes.is_empty() {
             self.commit_tracked(changes, progress).await?;
         }

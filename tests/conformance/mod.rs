@@ -5,7 +5,8 @@
 
 use labbook::domain::{
     Dataset, DatasetInput, DomainError, ErrorCode, Experiment, LifecycleStage, LogBatch, Metric,
-    Param, RunStatus, RunUpdate, Tag, ViewType,
+    ModelVersion, ModelVersionStatus, Param, RegisteredModel, RunStatus, RunUpdate, Stage,
+    StageTransition, Tag, ViewType,
 };
 use labbook::store::{Change, NewRun, Store, Tracker};
 
@@ -26,7 +27,8 @@ macro_rules! for_each_case {
             artifacts_round_trip,
             failed_apply_writes_nothing,
             views_and_experiment_filters,
-            dataset_inputs_are_deduplicated
+            dataset_inputs_are_deduplicated,
+            registry_round_trips
         );
     };
 }
@@ -547,4 +549,49 @@ pub async fn dataset_inputs_are_deduplicated<S: Store>(store: S) {
         .unwrap();
     let run = tracker.run(&run_id).await.unwrap();
     assert_eq!(run.inputs, vec![input]);
+}
+
+pub async fn registry_round_trips<S: Store>(store: S) {
+    let tracker = Tracker::new(store);
+    let model = RegisteredModel {
+        name: "churn".into(),
+        creation_timestamp: 1,
+        last_updated_timestamp: 2,
+        description: "# Churn".into(),
+        tags: vec![Tag::new("task", "classification")],
+        aliases: vec![("champion".into(), 2)],
+    };
+    let version = |n: u64, stage: Stage| ModelVersion {
+        name: "churn".into(),
+        version: n,
+        creation_timestamp: 10 + n as i64,
+        last_updated_timestamp: 20 + n as i64,
+        current_stage: stage,
+        description: String::new(),
+        user_id: "ana".into(),
+        source: format!("models:/m-{n}"),
+        run_id: Some("r1".into()),
+        run_link: String::new(),
+        status: ModelVersionStatus::Ready,
+        status_message: String::new(),
+        tags: vec![Tag::new("validation_status", "approved")],
+        model_id: Some(format!("m-{n}")),
+        stage_history: vec![StageTransition {
+            from: Stage::None,
+            to: stage,
+            timestamp: 30,
+        }],
+    };
+    let versions = vec![version(1, Stage::Archived), version(2, Stage::Production)];
+    let mut changes = vec![Change::PutRegisteredModel(model.clone())];
+    changes.extend(versions.iter().cloned().map(Change::PutModelVersion));
+    tracker.store().apply(changes).await.unwrap();
+    assert_eq!(
+        tracker.registered_models().await.unwrap(),
+        vec![model.clone()]
+    );
+    assert_eq!(tracker.model_versions().await.unwrap(), versions);
+    assert_eq!(tracker.registered_model("churn").await.unwrap(), model);
+    let missing = tracker.registered_model("nope").await.unwrap_err();
+    assert_eq!(missing.code, ErrorCode::ResourceDoesNotExist);
 }

@@ -20,6 +20,9 @@ test('import an MLflow 3 file store and browse it', async ({ page }) => {
   const report = page.getByTestId('import-report');
   await expect(report).toContainText('Runs');
   await expect(report.locator('tr', { hasText: 'Runs' })).toContainText('25');
+  await expect(report.locator('tr', { hasText: 'Model versions' })).toContainText('4');
+  const latest = await app.ok('POST', '/api/2.0/mlflow/registered-models/get-latest-versions', { name: 'nyc-taxi-regressor', stages: ['Production'] });
+  expect(latest.model_versions.map((v: any) => [v.version, v.aliases])).toEqual([['3', ['champion']]]);
 
   await expect(app.experimentItem('nyc-taxi-experiment')).toBeVisible();
   await app.experimentItem('nyc-taxi-experiment').getByRole('link').click();
@@ -80,7 +83,7 @@ test('import mlflow.db with its mlruns zip: REST answers as mlflow server record
     { name: 'mlruns.zip', mimeType: 'application/zip', buffer: storedZip(filesBelow(path.join(sqlite, 'mlruns'), 'mlruns')) },
   ]);
   await expect(page.getByTestId('import-report').locator('tr', { hasText: 'Runs' })).toContainText('23');
-  await expect(page.getByTestId('import-warnings')).toContainText("table 'registered_models'");
+  await expect(page.getByTestId('import-report').locator('tr', { hasText: 'Model versions' })).toContainText('4');
   const rest = path.join(fixtures, 'mlflow2-rest');
   const recorded = (file: string) => JSON.parse(fs.readFileSync(path.join(rest, file), 'utf8'));
   expect(await app.ok('GET', '/api/2.0/mlflow/runs/get?run_id=2f6212f7a0d74d458b29d090e0a40b7b'))
@@ -91,6 +94,12 @@ test('import mlflow.db with its mlruns zip: REST answers as mlflow server record
     .toEqual(recorded('runs_search_all_experiments.json'));
   expect(await app.ok('GET', '/api/2.0/mlflow/metrics/get-history?run_id=ab0f5bf6a54946a3ba2c94f085c211f9&metric_key=nan_metric'))
     .toEqual(recorded('metrics_get_history_nan_metric.json'));
+  expect(await app.ok('GET', '/api/2.0/mlflow/registered-models/get?name=nyc-taxi-regressor'))
+    .toEqual(recorded('registered_model_get_nyc-taxi-regressor.json'));
+  expect(await app.ok('GET', '/api/2.0/mlflow/registered-models/alias?name=nyc-taxi-regressor&alias=champion'))
+    .toEqual(recorded('registered_model_alias_champion.json'));
+  expect(await app.ok('GET', '/api/2.0/mlflow/model-versions/search?max_results=1000'))
+    .toEqual(recorded('model_versions_search.json'));
 });
 
 test('export an experiment as a zip and import it into an empty browser', async ({ page, browser }) => {
