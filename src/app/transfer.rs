@@ -15,6 +15,7 @@ use crate::codec::archive::{Limits, SourceFile, ZipBuilder, ZipReader};
 use crate::codec::bundle::{self, BUNDLE_JSON};
 use crate::codec::file_store::FileStore;
 use crate::codec::sqlite::SqliteStore;
+use crate::codec::{export_import, parse_json, rest_import};
 use crate::domain::{DomainError, Snapshot};
 use crate::store::import::ImportReport;
 use crate::store::ExportScope;
@@ -165,6 +166,8 @@ async fn run_import(
         }));
     };
     let mut sources: Vec<Snapshot> = Vec::new();
+    // Saved REST responses chosen together are one source.
+    let mut responses: Vec<(String, serde_json::Value)> = Vec::new();
     // A picked folder arrives as many files with relative paths.
     let (folder, singles): (Vec<web_sys::File>, Vec<web_sys::File>) = files
         .into_iter()
@@ -220,18 +223,27 @@ async fn run_import(
         } else if lower.ends_with(".json") {
             let text = String::from_utf8(bytes)
                 .map_err(|_| DomainError::invalid(format!("{name} is not UTF-8 text")))?;
-            let decoded = bundle::decode(&name, &text)?;
-            let listed: usize = decoded.listed_artifacts.iter().map(|(_, p)| p.len()).sum();
-            let mut snapshot = decoded.snapshot;
-            if listed > 0 {
-                snapshot.warnings.push(format!(
-                    "{name} lists {listed} artifact files but, being JSON, does not carry them; export as zip to move artifacts."
-                ));
+            let document = parse_json(&name, &text)?;
+            if document["format"] == bundle::FORMAT {
+                let decoded = bundle::decode(&name, &text)?;
+                let listed: usize = decoded.listed_artifacts.iter().map(|(_, p)| p.len()).sum();
+                let mut snapshot = decoded.snapshot;
+                if listed > 0 {
+                    snapshot.warnings.push(format!(
+                        "{name} lists {listed} artifact files but, being JSON, does not carry them; export as zip to move artifacts."
+                    ));
+                }
+                sources.push(snapshot);
+            } else if rest_import::detect(&document) {
+                responses.push((name, document));
+            } else {
+                return Err(DomainError::invalid(format!(
+                    "{name} is neither a labbook bundle nor a response saved from MLflow's REST API"
+                )));
             }
-            sources.push(snapshot);
         } else {
             return Err(DomainError::invalid(format!(
-                "{name}: labbook imports .zip archives (an mlruns folder or a labbook bundle), .json bundles, MLflow's mlflow.db, and picked mlruns folders"
+                "{name}: labbook imports .zip archives (an mlruns folder, an mlflow-export-import export or a labbook bundle), .json files (labbook bundles, saved MLflow REST responses), MLflow's mlflow.db, and picked folders"
             )));
         }
     }
@@ -274,6 +286,9 @@ async fn run_import(
             }
             sources.push(store.finish()?);
         }
+    }
+    if !responses.is_empty() {
+        sources.push(rest_import::decode(&responses)?);
     }
     let snapshot = Snapshot::combine(sources);
     let runs = snapshot.runs.len();
@@ -329,8 +344,19 @@ async fn decode_tree(
     if FileStore::detect(&tree) {
         return decode_file_store(tree, pacer, cancelled, show).await;
     }
+    if export_import::detect(&tree) {
+        show(
+            &format!("Reading the export in {name}"),
+            0,
+            1,
+            "exports",
+            0.0,
+        );
+        pacer.pace(cancelled).await?;
+        return export_import::decode(&tree);
+    }
     Err(DomainError::invalid(format!(
-        "{name} holds no MLflow data labbook reads: expected an mlruns folder (with <experiment id>/meta.yaml) or a labbook bundle ({BUNDLE_JSON})"
+        "{name} holds no MLflow data labbook reads: expected an mlruns folder (with <experiment id>/meta.yaml), an mlflow-export-import export (run.json, experiment.json, model.json) or a labbook bundle ({BUNDLE_JSON})"
     )))
 }
 
@@ -419,6 +445,7 @@ pub fn ImportExportPage() -> impl IntoView {
                 <p class="muted">
                     "An MLflow file store (a zip of the mlruns folder, or the folder itself, from MLflow 2 or 3), "
                     "MLflow's SQLite database (mlflow.db, chosen together with its mlruns folder zipped, for the artifacts), "
+                    "an mlflow-export-import export (zipped, or the folder), responses saved from MLflow's REST API (.json), "
                     "or a labbook bundle (.json, or .zip with artifacts). You can also drop files anywhere on this page. "
                     "Experiments are matched by name, runs by id: importing the same data again changes nothing."
                 </p>

@@ -169,13 +169,7 @@ pub struct Decoded {
 
 /// Decodes a bundle document read from `file`. Errors name the file and the place in it.
 pub fn decode(file: &str, text: &str) -> Result<Decoded, DomainError> {
-    let document: Value = serde_json::from_str(text).map_err(|e| {
-        DomainError::invalid(format!(
-            "{file}: not valid JSON at line {}, column {}: {e}",
-            e.line(),
-            e.column()
-        ))
-    })?;
+    let document = super::parse_json(file, text)?;
     if document["format"] != FORMAT {
         return Err(DomainError::invalid(format!(
             "{file}: not a labbook bundle (its \"format\" is not \"{FORMAT}\")"

@@ -5,9 +5,24 @@
 
 pub mod archive;
 pub mod bundle;
+pub mod export_import;
 pub mod file_store;
 pub mod markdown;
 pub mod protojson;
 pub mod rest;
+pub mod rest_import;
 pub mod sqlite;
 pub mod yaml;
+
+use crate::domain::DomainError;
+
+/// Parses JSON text read from `file`; a failure says where, by line and column.
+pub fn parse_json(file: &str, text: &str) -> Result<serde_json::Value, DomainError> {
+    serde_json::from_str(text).map_err(|e| {
+        DomainError::invalid(format!(
+            "{file}: not valid JSON at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ))
+    })
+}

@@ -68,3 +68,33 @@ impl Snapshot {
         combined
     }
 }
+
+impl Snapshot {
+    /// Gives runs whose experiment the source did not include an experiment to belong to,
+    /// named by `name_for(run id, experiment id)`, and says so in a warning.
+    pub fn adopt_orphan_runs(&mut self, name_for: impl Fn(&str, &str) -> String) {
+        let mut missing: Vec<(String, String)> = Vec::new();
+        for run in &self.runs {
+            let id = &run.run.info.experiment_id;
+            let known = self.experiments.iter().any(|e| &e.experiment_id == id)
+                || missing.iter().any(|(m, _)| m == id);
+            if !known {
+                missing.push((id.clone(), name_for(&run.run.info.run_id, id)));
+            }
+        }
+        for (id, name) in missing {
+            self.warnings.push(format!(
+                "runs of experiment {id} came without the experiment; they were put in experiment '{name}'"
+            ));
+            self.experiments.push(Experiment {
+                experiment_id: id,
+                name,
+                artifact_location: String::new(),
+                lifecycle_stage: super::LifecycleStage::Active,
+                creation_time: None,
+                last_update_time: None,
+                tags: Vec::new(),
+            });
+        }
+    }
+}

@@ -102,6 +102,29 @@ test('import mlflow.db with its mlruns zip: REST answers as mlflow server record
     .toEqual(recorded('model_versions_search.json'));
 });
 
+test('import an mlflow-export-import export and saved REST responses', async ({ page }) => {
+  const app = new Labbook(page);
+  await app.open();
+  await importFiles(page, path.join(fixtures, 'export-import/export-all.zip'));
+  const report = page.getByTestId('import-report');
+  await expect(report.locator('tr', { hasText: 'Runs' })).toContainText('30');
+  await expect(report.locator('tr', { hasText: 'Registered models' })).toContainText('2');
+  await expect(app.experimentItem('nyc-taxi-experiment')).toBeVisible();
+
+  const fresh = new Labbook(await page.context().browser()!.newPage());
+  await fresh.open();
+  const rest = path.join(fixtures, 'mlflow2-rest');
+  await fresh.page.goto('./#/import');
+  await fresh.page.getByTestId('import-input').setInputFiles([
+    path.join(rest, 'experiments_search_all_incl_deleted.json'),
+    path.join(rest, 'runs_search_all_experiments_incl_deleted.json'),
+    path.join(rest, 'registered_models_search.json'),
+  ]);
+  await expect(fresh.page.getByTestId('import-report').locator('tr', { hasText: 'Runs' })).toContainText('22');
+  const recorded = JSON.parse(fs.readFileSync(path.join(rest, 'run_get_linear-regression-baseline.json'), 'utf8'));
+  expect(await fresh.ok('GET', '/api/2.0/mlflow/runs/get?run_id=2f6212f7a0d74d458b29d090e0a40b7b')).toEqual(recorded);
+});
+
 test('export an experiment as a zip and import it into an empty browser', async ({ page, browser }) => {
   const app = new Labbook(page);
   await app.open();
@@ -180,6 +203,7 @@ test('bad files get a message naming the file and place, and change nothing', as
     { name: 'broken.json', buffer: Buffer.from('{"format": "labbook-bundle", "format_version": 1, "runs": [}'), message: /broken\.json: not valid JSON at line 1, column/ },
     { name: 'mlflow.db', buffer: Buffer.from('SQLite format 3\0'), message: /mlflow\.db could not be read as an SQLite database/ },
     { name: 'notes.db', buffer: Buffer.from('hello'), message: /notes\.db is not an SQLite database/ },
+    { name: 'notes.json', buffer: Buffer.from('{"hello": 1}'), message: /notes\.json is neither a labbook bundle nor a response saved from MLflow's REST API/ },
     {
       name: 'garbled.zip',
       buffer: storedZip([

@@ -1,0 +1,125 @@
+//! mlflow-export-import's format, from the exports in `../shared/fixtures/export-import`.
+
+use futures::executor::block_on;
+use labbook::codec::archive::{Limits, SourceFile, ZipReader};
+use labbook::codec::export_import;
+use labbook::domain::{Snapshot, Stage, ViewType};
+use labbook::store::{MemStore, Tracker};
+
+fn decode(name: &str) -> Snapshot {
+    let path = format!(
+        "{}/../shared/fixtures/export-import/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut reader =
+        ZipReader::open(name, std::fs::read(path).unwrap(), Limits::default()).unwrap();
+    let files: Vec<SourceFile> = (0..reader.len())
+        .filter_map(|i| reader.read(i).unwrap())
+        .collect();
+    assert!(export_import::detect(&files), "{name}");
+    export_import::decode(&files).unwrap()
+}
+
+fn runs_in(snapshot: &Snapshot, experiment: &str) -> usize {
+    let id = &snapshot
+        .experiments
+        .iter()
+        .find(|e| e.name == experiment)
+        .unwrap()
+        .experiment_id;
+    snapshot
+        .runs
+        .iter()
+        .filter(|r| &r.run.info.experiment_id == id)
+        .count()
+}
+
+#[test]
+fn export_all() {
+    let snapshot = decode("export-all.zip");
+    assert_eq!(snapshot.experiments.len(), 3);
+    assert_eq!(snapshot.runs.len(), 30);
+    assert_eq!(runs_in(&snapshot, "nyc-taxi-experiment"), 26);
+    assert_eq!(runs_in(&snapshot, "other-experiment"), 4);
+    assert_eq!(runs_in(&snapshot, "Default"), 0);
+    let nyc = snapshot
+        .experiments
+        .iter()
+        .find(|e| e.name == "nyc-taxi-experiment")
+        .unwrap();
+    assert_eq!(nyc.tag("project"), Some("mlops-zoomcamp"));
+    let ridge = snapshot
+        .runs
+        .iter()
+        .find(|r| r.run.info.run_name == "ridge-alpha-10.0")
+        .unwrap();
+    assert!(ridge
+        .run
+        .latest_metric("nan_metric")
+        .unwrap()
+        .value
+        .is_nan());
+    let best = snapshot
+        .runs
+        .iter()
+        .find(|r| r.run.info.run_name == "best-xgboost-final")
+        .unwrap();
+    assert_eq!(
+        best.history
+            .iter()
+            .filter(|m| m.key == "validation-rmse")
+            .count(),
+        50
+    );
+    assert_eq!(snapshot.registered_models.len(), 2);
+    assert_eq!(snapshot.model_versions.len(), 4);
+    let linear = snapshot
+        .runs
+        .iter()
+        .find(|r| r.run.info.run_name == "linear-regression-baseline")
+        .unwrap();
+    assert!(linear
+        .artifacts
+        .iter()
+        .any(|a| a.path == "config/features.json"));
+    assert!(snapshot.warnings.is_empty(), "{:?}", snapshot.warnings);
+}
+
+#[test]
+fn export_model_runs_go_to_the_experiment_their_versions_name() {
+    let snapshot = decode("export-model.zip");
+    assert_eq!(snapshot.runs.len(), 3);
+    assert_eq!(runs_in(&snapshot, "nyc-taxi-experiment"), 3);
+    let stages: Vec<(u64, Stage)> = snapshot
+        .model_versions
+        .iter()
+        .map(|v| (v.version, v.current_stage))
+        .collect();
+    assert_eq!(
+        stages,
+        vec![
+            (1, Stage::Archived),
+            (2, Stage::Staging),
+            (3, Stage::Production)
+        ]
+    );
+    assert_eq!(
+        snapshot.registered_models[0].aliases,
+        vec![("challenger".to_owned(), 2), ("champion".to_owned(), 3)]
+    );
+}
+
+#[test]
+fn exports_merge_into_one_store_without_duplicates() {
+    let tracker = Tracker::new(MemStore::new());
+    block_on(tracker.ensure_default_experiment()).unwrap();
+    let all = block_on(tracker.import(decode("export-all.zip"), &mut |_, _| Ok(()))).unwrap();
+    assert_eq!(all.runs.added, 30);
+    let experiment =
+        block_on(tracker.import(decode("export-experiment.zip"), &mut |_, _| Ok(()))).unwrap();
+    assert_eq!((experiment.runs.added, experiment.runs.skipped), (0, 26));
+    let model = block_on(tracker.import(decode("export-model.zip"), &mut |_, _| Ok(()))).unwrap();
+    assert_eq!((model.runs.added, model.model_versions.added), (0, 0));
+    let experiments = block_on(tracker.experiments(ViewType::All)).unwrap();
+    assert_eq!(experiments.len(), 3);
+}
