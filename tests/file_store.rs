@@ -290,3 +290,68 @@ fn the_registry_comes_along_from_both_layouts() {
         assert!(v3.run_id.is_some());
     }
 }
+
+#[test]
+fn mlflow3_logged_models_answer_the_logged_model_endpoints() {
+    use labbook::api::handle;
+    use serde_json::json;
+    let snapshot = decode(fixture_files("mlflow3-filestore/mlruns.zip"));
+    assert_eq!(snapshot.logged_models.len(), 4);
+    let tracker = Tracker::new(MemStore::new());
+    block_on(tracker.ensure_default_experiment()).unwrap();
+    let report = block_on(tracker.import(snapshot, &mut |_, _| Ok(()))).unwrap();
+    assert_eq!(report.logged_models.added, 4);
+    let ask = |method: &str, path: &str, body: Option<serde_json::Value>| {
+        block_on(handle(&tracker, method, path, body)).unwrap()
+    };
+    let found = ask(
+        "POST",
+        "/api/2.0/mlflow/logged-models/search",
+        Some(json!({"experiment_ids": ["1"]})),
+    );
+    assert_eq!(found["models"].as_array().unwrap().len(), 4);
+    let id = "m-acccfed3403a41ea95b5d9d119ce225b";
+    let model = ask("GET", &format!("/api/2.0/mlflow/logged-models/{id}"), None)["model"].clone();
+    assert_eq!(model["info"]["model_id"], id);
+    assert_eq!(model["info"]["experiment_id"], "1");
+    assert_eq!(model["info"]["status"], "LOGGED_MODEL_READY");
+    assert_eq!(
+        model["info"]["registrations"],
+        json!([{"name": "nyc-taxi-regressor", "version": "3"}])
+    );
+    assert!(model["data"]["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["key"] == "rmse"));
+    let files = ask(
+        "GET",
+        &format!("/api/2.0/mlflow/logged-models/{id}/artifacts/directories"),
+        None,
+    );
+    let paths: Vec<&str> = files["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"MLmodel"), "{paths:?}");
+    let missing = block_on(handle(
+        &tracker,
+        "GET",
+        "/api/2.0/mlflow/logged-models/m-nope",
+        None,
+    ))
+    .unwrap_err();
+    assert_eq!(missing.status, 404);
+
+    // A bundle zip carries them, files and all.
+    let exported =
+        block_on(tracker.export(&labbook::store::ExportScope::Experiment("1".into()), true))
+            .unwrap();
+    assert_eq!(exported.logged_models.len(), 4);
+    assert!(exported
+        .logged_models
+        .iter()
+        .all(|m| !m.artifacts.is_empty()));
+}

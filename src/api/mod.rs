@@ -10,6 +10,7 @@
 
 mod args;
 pub mod binding;
+mod logged_models;
 mod registry;
 
 use base64::engine::general_purpose::STANDARD;
@@ -103,6 +104,21 @@ pub async fn handle<S: Store>(
     } else {
         Args::from_body(body)?
     };
+    // Endpoints with the model id in the path.
+    if let Some(rest) = endpoint.strip_prefix("mlflow/logged-models/") {
+        if rest != "search" {
+            if method != "GET" {
+                return Err(ApiError {
+                    status: 405,
+                    error_code: "METHOD_NOT_ALLOWED".to_owned(),
+                    message: format!("{method} is not allowed on {route}: use GET"),
+                });
+            }
+            return logged_models::by_id(tracker, rest, &args)
+                .await
+                .map_err(ApiError::from);
+        }
+    }
     let allowed = ROUTES
         .iter()
         .find(|(name, _)| *name == endpoint)
@@ -231,6 +247,7 @@ pub async fn handle<S: Store>(
         "mlflow/registered-models/alias" => registry::get_alias(tracker, &args).await,
         "mlflow/model-versions/search" => registry::search_versions(tracker, &args).await,
         "mlflow/model-versions/get" => registry::get_version(tracker, &args).await,
+        "mlflow/logged-models/search" => logged_models::search(tracker, &args).await,
         _ => return Err(not_found(&method, route)),
     };
     answer.map_err(ApiError::from)
@@ -241,7 +258,7 @@ const POST: &[&str] = &["POST"];
 const GET_OR_POST: &[&str] = &["GET", "POST"];
 
 /// Every endpoint answered, after `/api/2.0/`, with the methods it takes.
-const ROUTES: [(&str, &[&str]); 30] = [
+const ROUTES: [(&str, &[&str]); 31] = [
     ("mlflow/experiments/create", POST),
     ("mlflow/experiments/get", GET),
     ("mlflow/experiments/get-by-name", GET),
@@ -272,6 +289,7 @@ const ROUTES: [(&str, &[&str]); 30] = [
     ("mlflow/registered-models/alias", GET),
     ("mlflow/model-versions/search", GET_OR_POST),
     ("mlflow/model-versions/get", GET),
+    ("mlflow/logged-models/search", POST),
 ];
 
 fn not_found(method: &str, route: &str) -> ApiError {

@@ -393,10 +393,20 @@ pub async fn export_bundle(
     }
     let mut archive = ZipBuilder::new();
     archive.add(BUNDLE_JSON, document.as_bytes())?;
-    for run in &snapshot.runs {
-        for artifact in &run.artifacts {
+    let owners = snapshot
+        .runs
+        .iter()
+        .map(|r| (&r.run.info.run_id, &r.artifacts))
+        .chain(
+            snapshot
+                .logged_models
+                .iter()
+                .map(|m| (&m.model.model_id, &m.artifacts)),
+        );
+    for (owner, artifacts) in owners {
+        for artifact in artifacts {
             archive.add(
-                &bundle::artifact_entry(&run.run.info.run_id, &artifact.path),
+                &bundle::artifact_entry(owner, &artifact.path),
                 &artifact.bytes,
             )?;
         }
@@ -516,6 +526,7 @@ fn Report(report: ImportReport) -> impl IntoView {
                     {row("Runs", report.runs)}
                     {row("Registered models", report.registered_models)}
                     {row("Model versions", report.model_versions)}
+                    {row("Logged models", report.logged_models)}
                 </tbody>
             </table>
             <p class="muted">

@@ -13,6 +13,7 @@
 //!     "metric_history": [{"key": "loss", "steps": [0, 1], "timestamps": [1, 2], "values": [0.5, "NaN"]}],
 //!     "artifacts": [{"path": "model/MLmodel", "file_size": 312}]
 //!   }],
+//!   "logged_models": [ /* as logged-models/get shows one, plus "artifacts" as for runs */ ],
 //!   "registered_models": [ /* as registered-models/get shows one, without latest_versions */ ],
 //!   "model_versions": [ /* as model-versions/get shows one, plus "stage_history":
 //!                          [{"from": "None", "to": "Staging", "timestamp": 1}] */ ]
@@ -26,11 +27,14 @@ use serde_json::{json, Map, Value};
 
 use super::protojson::{double_from_json, double_to_json};
 use super::rest::{
-    experiment_from_json, experiment_to_json, int_from_json, model_version_from_json,
-    model_version_to_json, registered_model_from_json, registered_model_to_json, run_from_json,
-    run_to_json, stage_history_to_json,
+    experiment_from_json, experiment_to_json, int_from_json, logged_model_from_json,
+    logged_model_to_json, model_version_from_json, model_version_to_json,
+    registered_model_from_json, registered_model_to_json, run_from_json, run_to_json,
+    stage_history_to_json,
 };
-use crate::domain::{ArtifactBytes, DomainError, Metric, RunSnapshot, Snapshot};
+use crate::domain::{
+    ArtifactBytes, DomainError, LoggedModelSnapshot, Metric, RunSnapshot, Snapshot,
+};
 
 pub const FORMAT: &str = "labbook-bundle";
 pub const FORMAT_VERSION: u64 = 1;
@@ -57,6 +61,22 @@ fn history_to_json(history: &[Metric]) -> Value {
         .collect()
 }
 
+fn artifact_list(artifacts: &[ArtifactBytes]) -> Value {
+    artifacts
+        .iter()
+        .map(|a| json!({ "path": a.path, "file_size": a.bytes.len() }))
+        .collect()
+}
+
+fn listed_paths(value: &Value) -> Vec<String> {
+    value["artifacts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["path"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// Encodes a snapshot as a bundle document. Artifact bytes are not in it: a zip bundle
 /// carries them beside it.
 pub fn encode(snapshot: &Snapshot) -> Value {
@@ -66,11 +86,7 @@ pub fn encode(snapshot: &Snapshot) -> Value {
         .map(|r| {
             let mut run = run_to_json(&r.run);
             run["metric_history"] = history_to_json(&r.history);
-            run["artifacts"] = r
-                .artifacts
-                .iter()
-                .map(|a| json!({ "path": a.path, "file_size": a.bytes.len() }))
-                .collect();
+            run["artifacts"] = artifact_list(&r.artifacts);
             run
         })
         .collect();
@@ -86,6 +102,18 @@ pub fn encode(snapshot: &Snapshot) -> Value {
             .collect(),
     );
     document.insert("runs".into(), Value::Array(runs));
+    document.insert(
+        "logged_models".into(),
+        snapshot
+            .logged_models
+            .iter()
+            .map(|m| {
+                let mut json = logged_model_to_json(&m.model, &[]);
+                json["artifacts"] = artifact_list(&m.artifacts);
+                json
+            })
+            .collect(),
+    );
     document.insert(
         "registered_models".into(),
         snapshot
@@ -160,8 +188,8 @@ fn history_from_json(value: &Value, place: &str, file: &str) -> Result<Vec<Metri
     Ok(points)
 }
 
-/// A decoded bundle: the snapshot (without artifact bytes) and, per run, the artifact paths
-/// the bundle lists.
+/// A decoded bundle: the snapshot (without artifact bytes) and, per run or logged model, the
+/// artifact paths the bundle lists.
 pub struct Decoded {
     pub snapshot: Snapshot,
     pub listed_artifacts: Vec<(String, Vec<String>)>,
@@ -211,16 +239,24 @@ pub fn decode(file: &str, text: &str) -> Result<Decoded, DomainError> {
             &format!("{place}.metric_history"),
             file,
         )?;
-        let paths: Vec<String> = value["artifacts"]
-            .as_array()
-            .unwrap_or(&empty)
-            .iter()
-            .filter_map(|a| a["path"].as_str().map(str::to_owned))
-            .collect();
-        listed_artifacts.push((run.info.run_id.clone(), paths));
+        listed_artifacts.push((run.info.run_id.clone(), listed_paths(value)));
         snapshot.runs.push(RunSnapshot {
             run,
             history,
+            artifacts: Vec::new(),
+        });
+    }
+    for (i, value) in document["logged_models"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .enumerate()
+    {
+        let place = format!("logged_models[{i}]");
+        let model = logged_model_from_json(value).map_err(|e| at(file, &place, e))?;
+        listed_artifacts.push((model.model_id.clone(), listed_paths(value)));
+        snapshot.logged_models.push(LoggedModelSnapshot {
+            model,
             artifacts: Vec::new(),
         });
     }
@@ -252,31 +288,42 @@ pub fn decode(file: &str, text: &str) -> Result<Decoded, DomainError> {
     })
 }
 
-/// Where a run's artifact lives inside a bundle zip.
+/// Where a run's or logged model's artifact lives inside a bundle zip.
 pub fn artifact_entry(run_id: &str, path: &str) -> String {
     format!("artifacts/{run_id}/{path}")
 }
 
-/// Puts artifact bytes found in a bundle zip back with their runs; says which listed files
-/// were missing.
+/// Puts artifact bytes found in a bundle zip back with their runs and logged models; says
+/// which listed files were missing.
 pub fn attach_artifacts(
     decoded: &mut Decoded,
     mut read: impl FnMut(&str) -> Option<Vec<u8>>,
 ) -> Vec<String> {
     let mut missing = Vec::new();
-    for (run, (run_id, paths)) in decoded
-        .snapshot
-        .runs
-        .iter_mut()
-        .zip(&decoded.listed_artifacts)
-    {
+    let snapshot = &mut decoded.snapshot;
+    for (owner, paths) in &decoded.listed_artifacts {
+        let target = match snapshot
+            .runs
+            .iter_mut()
+            .find(|r| &r.run.info.run_id == owner)
+        {
+            Some(run) => &mut run.artifacts,
+            None => match snapshot
+                .logged_models
+                .iter_mut()
+                .find(|m| &m.model.model_id == owner)
+            {
+                Some(model) => &mut model.artifacts,
+                None => continue,
+            },
+        };
         for path in paths {
-            match read(&artifact_entry(run_id, path)) {
-                Some(bytes) => run.artifacts.push(ArtifactBytes {
+            match read(&artifact_entry(owner, path)) {
+                Some(bytes) => target.push(ArtifactBytes {
                     path: path.clone(),
                     bytes,
                 }),
-                None => missing.push(artifact_entry(run_id, path)),
+                None => missing.push(artifact_entry(owner, path)),
             }
         }
     }

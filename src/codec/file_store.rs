@@ -5,7 +5,8 @@
 //! `<root>/.trash/`; runs at `<experiment>/<run id>/` with `meta.yaml`, `params/<key>`,
 //! `metrics/<key>` (lines `<timestamp> <value> [<step>]`), `tags/<key>` (a key with `/` is a
 //! sub-folder), `inputs/<id>/meta.yaml` pointing at `<experiment>/datasets/<id>/meta.yaml`, and
-//! `artifacts/`. `<experiment>/models/`, `datasets/` and `tags/` are not runs.
+//! `artifacts/`. `<experiment>/models/` (MLflow 3 logged models), `datasets/` and `tags/` are
+//! not runs. The registry is under `<root>/models/<name>/`.
 //!
 //! Artifact URIs inside the data are paths of the machine that wrote them; a run's files are
 //! taken from its `artifacts/` folder in what the user gave, wherever the URI pointed.
@@ -18,8 +19,9 @@ use super::archive::SourceFile;
 use super::yaml::Meta;
 use crate::domain::{
     update_latest_metric, ArtifactBytes, Dataset, DatasetInput, DomainError, Experiment,
-    LifecycleStage, Metric, ModelVersion, ModelVersionStatus, Param, RegisteredModel, Run, RunData,
-    RunInfo, RunSnapshot, RunStatus, Snapshot, Stage, Tag,
+    LifecycleStage, LoggedModel, LoggedModelSnapshot, LoggedModelStatus, Metric, ModelVersion,
+    ModelVersionStatus, Param, RegisteredModel, Run, RunData, RunInfo, RunSnapshot, RunStatus,
+    Snapshot, Stage, Tag,
 };
 
 /// Folders of an experiment that are not runs.
@@ -129,7 +131,78 @@ impl FileStore {
         };
         store.read_experiments()?;
         store.read_registry()?;
+        store.read_logged_models()?;
         Ok(store)
+    }
+
+    /// MLflow 3 logged models under `<experiment>/models/m-<id>/`: `meta.yaml`, `params/`,
+    /// `metrics/`, `tags/` and `artifacts/`.
+    fn read_logged_models(&mut self) -> Result<(), DomainError> {
+        for dir in &self.experiment_dirs {
+            let prefix = format!("{dir}/models/");
+            let mut models: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (index, file) in self.files.iter().enumerate() {
+                if let Some((id, _)) = file
+                    .path
+                    .strip_prefix(&prefix)
+                    .and_then(|r| r.split_once('/'))
+                {
+                    models.entry(id.to_owned()).or_default().push(index);
+                }
+            }
+            for (id, indexes) in models {
+                let model_dir = format!("{prefix}{id}");
+                let Some(meta_file) = self.file(&format!("{model_dir}/meta.yaml")) else {
+                    continue;
+                };
+                let meta = Meta::parse(&meta_file.path, text_of(meta_file)?)?;
+                let mut params = Vec::new();
+                let mut tags = Vec::new();
+                let mut metrics = Vec::new();
+                let mut artifacts = Vec::new();
+                for &index in &indexes {
+                    let file = &self.files[index];
+                    let rest = &file.path[model_dir.len() + 1..];
+                    match rest.split_once('/') {
+                        Some(("params", key)) => params.push(Param::new(key, text_of(file)?)),
+                        Some(("tags", key)) => tags.push(Tag::new(key, text_of(file)?)),
+                        Some(("metrics", key)) => metrics.extend(parse_metric_file(file, key)?),
+                        Some(("artifacts", path)) => artifacts.push(ArtifactBytes {
+                            path: path.to_owned(),
+                            bytes: file.bytes.clone(),
+                        }),
+                        _ => {}
+                    }
+                }
+                params.sort_by(|a, b| a.key.cmp(&b.key));
+                tags.sort_by(|a, b| a.key.cmp(&b.key));
+                let status_code = meta.int("status")?.unwrap_or(2);
+                let status = LoggedModelStatus::from_code(status_code).ok_or_else(|| {
+                    DomainError::invalid(format!(
+                        "{}: unknown logged model status {status_code}",
+                        meta.file()
+                    ))
+                })?;
+                self.snapshot.logged_models.push(LoggedModelSnapshot {
+                    model: LoggedModel {
+                        model_id: meta.text("model_id").unwrap_or_else(|| id.clone()),
+                        experiment_id: meta.required_text("experiment_id")?,
+                        name: meta.text("name").unwrap_or_default(),
+                        artifact_location: meta.text("artifact_location").unwrap_or_default(),
+                        creation_timestamp: meta.int("creation_timestamp")?.unwrap_or(0),
+                        last_updated_timestamp: meta.int("last_updated_timestamp")?.unwrap_or(0),
+                        status,
+                        model_type: meta.text("model_type"),
+                        source_run_id: meta.text("source_run_id"),
+                        params,
+                        tags,
+                        metrics,
+                    },
+                    artifacts,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The registry under `<root>/models/<name>/`: `meta.yaml`, `tags/`, `aliases/` (MLflow 3)

@@ -8,8 +8,9 @@ use serde_json::{json, Map, Value};
 
 use super::protojson::{double_from_json, double_to_json};
 use crate::domain::{
-    Dataset, DatasetInput, DomainError, Experiment, FileInfo, Metric, ModelVersion,
-    ModelVersionStatus, Param, RegisteredModel, Run, RunInfo, Stage, StageTransition, Tag,
+    Dataset, DatasetInput, DomainError, Experiment, FileInfo, LoggedModel, LoggedModelStatus,
+    Metric, ModelVersion, ModelVersionStatus, Param, RegisteredModel, Run, RunInfo, Stage,
+    StageTransition, Tag,
 };
 
 fn put_list(object: &mut Map<String, Value>, key: &str, items: Vec<Value>) {
@@ -486,4 +487,84 @@ pub fn stage_history_to_json(version: &ModelVersion) -> Value {
         .iter()
         .map(|t| json!({ "from": t.from.as_str(), "to": t.to.as_str(), "timestamp": t.timestamp }))
         .collect()
+}
+
+/// An MLflow 3 logged model as `logged-models/get` shows it: `{info, data}`.
+pub fn logged_model_to_json(model: &LoggedModel, registrations: &[(String, u64)]) -> Value {
+    let mut info = Map::new();
+    info.insert("model_id".into(), model.model_id.clone().into());
+    info.insert("experiment_id".into(), model.experiment_id.clone().into());
+    info.insert("name".into(), model.name.clone().into());
+    info.insert(
+        "creation_timestamp_ms".into(),
+        model.creation_timestamp.into(),
+    );
+    info.insert(
+        "last_updated_timestamp_ms".into(),
+        model.last_updated_timestamp.into(),
+    );
+    info.insert(
+        "artifact_uri".into(),
+        model.artifact_location.clone().into(),
+    );
+    info.insert("status".into(), model.status.as_str().into());
+    put_opt(&mut info, "model_type", model.model_type.clone());
+    put_opt(&mut info, "source_run_id", model.source_run_id.clone());
+    put_list(
+        &mut info,
+        "tags",
+        model.tags.iter().map(tag_to_json).collect(),
+    );
+    put_list(
+        &mut info,
+        "registrations",
+        registrations
+            .iter()
+            .map(|(name, version)| json!({ "name": name, "version": version.to_string() }))
+            .collect(),
+    );
+    let mut data = Map::new();
+    put_list(
+        &mut data,
+        "params",
+        model.params.iter().map(param_to_json).collect(),
+    );
+    put_list(
+        &mut data,
+        "metrics",
+        model
+            .metrics
+            .iter()
+            .map(|m| {
+                let mut metric = metric_to_json(m);
+                metric["model_id"] = model.model_id.clone().into();
+                metric
+            })
+            .collect(),
+    );
+    json!({ "info": Value::Object(info), "data": Value::Object(data) })
+}
+
+/// A logged model as `logged-models/get` shows it.
+pub fn logged_model_from_json(value: &Value) -> Result<LoggedModel, DomainError> {
+    let what = "a logged model";
+    let info = field(value, "info", what)?;
+    let empty = Value::Null;
+    let data = value.get("data").unwrap_or(&empty);
+    let status = optional_text(info, "status").unwrap_or_else(|| "LOGGED_MODEL_READY".into());
+    Ok(LoggedModel {
+        model_id: text_field(info, "model_id", what)?,
+        experiment_id: text_field(info, "experiment_id", what)?,
+        name: optional_text(info, "name").unwrap_or_default(),
+        artifact_location: optional_text(info, "artifact_uri").unwrap_or_default(),
+        creation_timestamp: optional_int(info, "creation_timestamp_ms", what)?.unwrap_or(0),
+        last_updated_timestamp: optional_int(info, "last_updated_timestamp_ms", what)?.unwrap_or(0),
+        status: LoggedModelStatus::parse(&status)
+            .ok_or_else(|| DomainError::invalid(format!("{what}: unknown status '{status}'")))?,
+        model_type: optional_text(info, "model_type"),
+        source_run_id: optional_text(info, "source_run_id"),
+        params: list_from_json(data.get("params"), param_from_json)?,
+        tags: list_from_json(info.get("tags"), tag_from_json)?,
+        metrics: list_from_json(data.get("metrics"), metric_from_json)?,
+    })
 }

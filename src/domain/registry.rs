@@ -149,12 +149,39 @@ pub enum LoggedModelStatus {
 }
 
 impl LoggedModelStatus {
+    const ALL: [LoggedModelStatus; 3] = [
+        LoggedModelStatus::Pending,
+        LoggedModelStatus::Ready,
+        LoggedModelStatus::Failed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             LoggedModelStatus::Pending => "LOGGED_MODEL_PENDING",
             LoggedModelStatus::Ready => "LOGGED_MODEL_READY",
             LoggedModelStatus::Failed => "LOGGED_MODEL_UPLOAD_FAILED",
         }
+    }
+
+    /// The number MLflow's protobuf enum (and its file store) uses.
+    pub fn code(self) -> i64 {
+        match self {
+            LoggedModelStatus::Pending => 1,
+            LoggedModelStatus::Ready => 2,
+            LoggedModelStatus::Failed => 3,
+        }
+    }
+
+    pub fn from_code(code: i64) -> Option<LoggedModelStatus> {
+        LoggedModelStatus::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
+    pub fn parse(text: &str) -> Option<LoggedModelStatus> {
+        LoggedModelStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
     }
 }
 

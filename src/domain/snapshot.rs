@@ -1,6 +1,6 @@
 //! A self-contained set of tracking data: what an import brings in and an export writes out.
 
-use super::{Experiment, Metric, ModelVersion, RegisteredModel, Run};
+use super::{Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run};
 
 /// One file of a run's artifacts, with its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +19,13 @@ pub struct RunSnapshot {
     pub artifacts: Vec<ArtifactBytes>,
 }
 
+/// An MLflow 3 logged model with its files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedModelSnapshot {
+    pub model: LoggedModel,
+    pub artifacts: Vec<ArtifactBytes>,
+}
+
 /// Experiments and runs as a source holds them. Experiment ids are the source's; runs refer
 /// to them through `run.info.experiment_id`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -27,6 +34,7 @@ pub struct Snapshot {
     pub runs: Vec<RunSnapshot>,
     pub registered_models: Vec<RegisteredModel>,
     pub model_versions: Vec<ModelVersion>,
+    pub logged_models: Vec<LoggedModelSnapshot>,
     /// What the source held that could not be taken as it was, in words for the user.
     pub warnings: Vec<String>,
 }
@@ -58,11 +66,16 @@ impl Snapshot {
                     .runs
                     .iter_mut()
                     .for_each(|r| prefix(&mut r.run.info.experiment_id));
+                source
+                    .logged_models
+                    .iter_mut()
+                    .for_each(|m| prefix(&mut m.model.experiment_id));
             }
             combined.experiments.extend(source.experiments);
             combined.runs.extend(source.runs);
             combined.registered_models.extend(source.registered_models);
             combined.model_versions.extend(source.model_versions);
+            combined.logged_models.extend(source.logged_models);
             combined.warnings.extend(source.warnings);
         }
         combined

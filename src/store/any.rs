@@ -3,7 +3,7 @@
 use super::idb::IdbStore;
 use super::{Change, MemStore, Progress, Store};
 use crate::domain::{
-    ArtifactFile, DomainError, Experiment, Metric, ModelVersion, RegisteredModel, Run,
+    ArtifactFile, DomainError, Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run,
 };
 
 /// Either persistent store or the in-memory fallback, chosen once at start-up.
@@ -52,6 +52,10 @@ impl Store for AnyStore {
 
     async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError> {
         delegate!(self, s => s.model_versions().await)
+    }
+
+    async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError> {
+        delegate!(self, s => s.logged_models().await)
     }
 
     async fn apply_tracked(

@@ -12,6 +12,8 @@
 //! - `registered_models`: key model name, value the JSON text of a `RegisteredModelRecord`.
 //! - `model_versions`: key `[model name, version]`, value the JSON text of a
 //!   `ModelVersionRecord`.
+//! - `logged_models`: key model id, value the JSON text of a `LoggedModelRecord`; a logged
+//!   model's files are in `artifacts` under its id.
 //!
 //! Every [`Store::apply`] is one read-write transaction over all of them: it commits only at
 //! the end, and an error anywhere drops the transaction, which rolls it back. JavaScript
@@ -28,11 +30,12 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::record::{
-    from_json, to_json, ExperimentRecord, ModelVersionRecord, RegisteredModelRecord, RunRecord,
+    from_json, to_json, ExperimentRecord, LoggedModelRecord, ModelVersionRecord,
+    RegisteredModelRecord, RunRecord,
 };
 use super::{Change, Progress, References, Store};
 use crate::domain::{
-    ArtifactFile, DomainError, Experiment, Metric, ModelVersion, RegisteredModel, Run,
+    ArtifactFile, DomainError, Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run,
 };
 
 /// The IndexedDB schema version this code opens databases at.
@@ -48,7 +51,8 @@ const CHUNKS: &str = "chunks";
 const ARTIFACTS: &str = "artifacts";
 const REGISTERED_MODELS: &str = "registered_models";
 const MODEL_VERSIONS: &str = "model_versions";
-const ALL_STORES: [&str; 7] = [
+const LOGGED_MODELS: &str = "logged_models";
+const ALL_STORES: [&str; 8] = [
     EXPERIMENTS,
     RUNS,
     SERIES,
@@ -56,6 +60,7 @@ const ALL_STORES: [&str; 7] = [
     ARTIFACTS,
     REGISTERED_MODELS,
     MODEL_VERSIONS,
+    LOGGED_MODELS,
 ];
 
 /// Turns an IndexedDB or JavaScript error into a message a user can act on.
@@ -141,6 +146,7 @@ impl IdbStore {
                 if old < 2 {
                     db.create_object_store(REGISTERED_MODELS).build()?;
                     db.create_object_store(MODEL_VERSIONS).build()?;
+                    db.create_object_store(LOGGED_MODELS).build()?;
                 }
                 Ok(())
             })
@@ -397,6 +403,13 @@ impl Store for IdbStore {
         .await
     }
 
+    async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError> {
+        self.read_records(LOGGED_MODELS, "logged model", |r: LoggedModelRecord| {
+            r.into_domain()
+        })
+        .await
+    }
+
     async fn apply_tracked(
         &self,
         changes: Vec<Change>,
@@ -415,7 +428,11 @@ impl Store for IdbStore {
             open(CHUNKS)?,
             open(ARTIFACTS)?,
         );
-        let (registered_models, model_versions) = (open(REGISTERED_MODELS)?, open(MODEL_VERSIONS)?);
+        let (registered_models, model_versions, logged_models) = (
+            open(REGISTERED_MODELS)?,
+            open(MODEL_VERSIONS)?,
+            open(LOGGED_MODELS)?,
+        );
 
         let references = References::of(&changes);
         let mut found_experiments = Vec::new();
@@ -431,9 +448,15 @@ impl Store for IdbStore {
         }
         let mut found_runs = Vec::new();
         for id in &references.runs {
+            // Artifacts may belong to a logged model rather than a run.
+            let owners = if id.starts_with("m-") {
+                &logged_models
+            } else {
+                &runs
+            };
             let value = one(
                 WRITING,
-                runs.get_key(JsValue::from(id.as_str())).primitive(),
+                owners.get_key(JsValue::from(id.as_str())).primitive(),
             )
             .await?;
             if value.is_some() {
@@ -487,6 +510,17 @@ impl Store for IdbStore {
                         registered_models
                             .put(JsValue::from(text))
                             .with_key(JsValue::from(model.name.as_str()))
+                            .without_key_type()
+                            .primitive(),
+                    )?;
+                }
+                Change::PutLoggedModel(model) => {
+                    let text = to_json(&LoggedModelRecord::from(&model));
+                    sent(
+                        WRITING,
+                        logged_models
+                            .put(JsValue::from(text))
+                            .with_key(JsValue::from(model.model_id.as_str()))
                             .without_key_type()
                             .primitive(),
                     )?;

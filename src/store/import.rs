@@ -10,6 +10,7 @@
 //!   with the same content is skipped; with other content it is replaced, with its metric
 //!   histories; its artifacts are written over path by path.
 //! - The same run id twice in one import with different content is an error.
+//! - MLflow 3 logged models match by id, as runs do.
 //! - Registered models match by name and model versions by name and number; one already here
 //!   with the same content is skipped, with other content replaced.
 //!
@@ -21,7 +22,7 @@ use std::collections::HashMap;
 use super::tracker::{compare_ids, normalize_artifact_path};
 use super::Change;
 use crate::domain::{
-    upsert_tag, DomainError, Experiment, ModelVersion, RegisteredModel, Run, Snapshot,
+    upsert_tag, DomainError, Experiment, LoggedModel, ModelVersion, RegisteredModel, Run, Snapshot,
 };
 
 /// How many of one kind were added, updated or skipped.
@@ -39,6 +40,7 @@ pub struct ImportReport {
     pub runs: Counts,
     pub registered_models: Counts,
     pub model_versions: Counts,
+    pub logged_models: Counts,
     pub metric_points: usize,
     pub artifact_files: usize,
     pub artifact_bytes: u64,
@@ -51,6 +53,7 @@ pub struct Existing<'a> {
     pub runs: &'a [Run],
     pub registered_models: &'a [RegisteredModel],
     pub model_versions: &'a [ModelVersion],
+    pub logged_models: &'a [LoggedModel],
 }
 
 /// The changes that merge `snapshot` into a store holding `existing`.
@@ -63,6 +66,7 @@ pub fn plan(
         runs,
         registered_models,
         model_versions,
+        logged_models,
     } = existing;
     let mut report = ImportReport {
         warnings: snapshot.warnings,
@@ -180,6 +184,38 @@ pub fn plan(
             });
         }
     }
+    // MLflow 3 logged models, by id, in the experiment their source's id maps to.
+    for mut snapshot_model in snapshot.logged_models {
+        let model = &mut snapshot_model.model;
+        let Some(local_experiment) = id_map.get(&model.experiment_id) else {
+            return Err(DomainError::invalid(format!(
+                "logged model {} belongs to experiment {}, which the import does not contain",
+                model.model_id, model.experiment_id
+            )));
+        };
+        model.experiment_id = local_experiment.clone();
+        match logged_models.iter().find(|m| m.model_id == model.model_id) {
+            Some(local) if local == model => {
+                report.logged_models.skipped += 1;
+                continue;
+            }
+            Some(_) => report.logged_models.updated += 1,
+            None => report.logged_models.added += 1,
+        }
+        let model_id = model.model_id.clone();
+        changes.push(Change::PutLoggedModel(snapshot_model.model));
+        for artifact in snapshot_model.artifacts {
+            let path = normalize_artifact_path(&artifact.path)?;
+            report.artifact_files += 1;
+            report.artifact_bytes += artifact.bytes.len() as u64;
+            changes.push(Change::PutArtifact {
+                run_id: model_id.clone(),
+                path,
+                bytes: artifact.bytes,
+            });
+        }
+    }
+
     // The registry: models by name, versions by name and number.
     for model in snapshot.registered_models {
         match registered_models.iter().find(|m| m.name == model.name) {

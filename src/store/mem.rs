@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{Change, Progress, References, Store};
 use crate::domain::{
-    ArtifactFile, DomainError, Experiment, Metric, ModelVersion, RegisteredModel, Run,
+    ArtifactFile, DomainError, Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run,
 };
 
 #[derive(Default)]
@@ -17,6 +17,7 @@ struct State {
     artifacts: BTreeMap<(String, String), Vec<u8>>,
     registered_models: BTreeMap<String, RegisteredModel>,
     model_versions: BTreeMap<(String, u64), ModelVersion>,
+    logged_models: BTreeMap<String, LoggedModel>,
 }
 
 /// Keeps everything in memory; lost when the page closes.
@@ -104,6 +105,16 @@ impl Store for MemStore {
             .collect())
     }
 
+    async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError> {
+        Ok(self
+            .state
+            .borrow()
+            .logged_models
+            .values()
+            .cloned()
+            .collect())
+    }
+
     /// Memory applies everything at once, with no await in between: `progress` hears of the
     /// start (where it may still cancel) and of the end.
     async fn apply_tracked(
@@ -116,7 +127,7 @@ impl Store for MemStore {
         let mut state = self.state.borrow_mut();
         References::of(&changes).check(
             |id| state.experiments.contains_key(id),
-            |id| state.runs.contains_key(id),
+            |id| state.runs.contains_key(id) || state.logged_models.contains_key(id),
         )?;
         for change in changes {
             match change {
@@ -147,6 +158,9 @@ impl Store for MemStore {
                 }
                 Change::PutRegisteredModel(model) => {
                     state.registered_models.insert(model.name.clone(), model);
+                }
+                Change::PutLoggedModel(model) => {
+                    state.logged_models.insert(model.model_id.clone(), model);
                 }
                 Change::PutModelVersion(version) => {
                     state

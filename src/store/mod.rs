@@ -20,7 +20,7 @@ pub use mem::MemStore;
 pub use tracker::{ExportScope, NewRun, Tracker};
 
 use crate::domain::{
-    ArtifactFile, DomainError, Experiment, Metric, ModelVersion, RegisteredModel, Run,
+    ArtifactFile, DomainError, Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run,
 };
 
 /// One write. A list of changes is applied all together or not at all.
@@ -36,7 +36,8 @@ pub enum Change {
     /// Appends points to the histories of a run's metrics, in the order given.
     /// The run must exist.
     AppendMetrics { run_id: String, points: Vec<Metric> },
-    /// Creates or replaces one artifact file of a run. The run must exist.
+    /// Creates or replaces one artifact file of a run, or of a logged model (`run_id` is then
+    /// the model's id). The run or model must exist.
     PutArtifact {
         run_id: String,
         path: String,
@@ -46,6 +47,8 @@ pub enum Change {
     PutRegisteredModel(RegisteredModel),
     /// Creates or replaces a model version. Its run need not be here, as in MLflow.
     PutModelVersion(ModelVersion),
+    /// Creates or replaces an MLflow 3 logged model. Its experiment must exist.
+    PutLoggedModel(LoggedModel),
 }
 
 /// The storage interface. Every method is async because IndexedDB is.
@@ -68,6 +71,8 @@ pub trait Store {
     async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError>;
     /// Every model version, by model name then version.
     async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError>;
+    /// Every logged model, by id.
+    async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError>;
     /// Applies every change, or none of them.
     async fn apply(&self, changes: Vec<Change>) -> Result<(), DomainError> {
         self.apply_tracked(changes, &mut |_, _| Ok(())).await
@@ -99,8 +104,9 @@ pub fn now_ms() -> i64 {
     }
 }
 
-/// The experiments and runs a list of changes refers to but does not itself create:
-/// each must already be in the store for the changes to apply.
+/// The experiments and runs (or logged models, which own artifacts too) a list of changes
+/// refers to but does not itself create: each must already be in the store for the changes
+/// to apply.
 #[derive(Debug, Default, PartialEq)]
 struct References {
     experiments: Vec<String>,
@@ -115,6 +121,7 @@ impl References {
             match change {
                 Change::PutExperiment(e) => created_experiments.push(&e.experiment_id),
                 Change::PutRun(r) => created_runs.push(&r.info.run_id),
+                Change::PutLoggedModel(m) => created_runs.push(&m.model_id),
                 _ => {}
             }
         }
@@ -128,6 +135,11 @@ impl References {
                     &mut refs.experiments,
                     &created_experiments,
                     &r.info.experiment_id,
+                ),
+                Change::PutLoggedModel(m) => (
+                    &mut refs.experiments,
+                    &created_experiments,
+                    &m.experiment_id,
                 ),
                 Change::ClearMetrics { run_id }
                 | Change::AppendMetrics { run_id, .. }

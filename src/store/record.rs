@@ -12,6 +12,8 @@
 //!   `[alias, version]` pairs.
 //! - model version: `{v, name, version, created, updated, stage, description, user, source,
 //!   run_id, run_link, status, status_message, tags, model_id, stage_history}`.
+//! - logged model: `{v, id, experiment_id, name, artifact_location, created, updated, status,
+//!   model_type, source_run_id, params, tags, metrics}`.
 //! - tags and params are `[key, value]` pairs in the order first logged; doubles follow
 //!   protobuf's JSON mapping (`"NaN"`, `"Infinity"`).
 
@@ -19,9 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::codec::protojson;
 use crate::domain::{
-    Dataset, DatasetInput, DomainError, Experiment, LifecycleStage, Metric, ModelVersion,
-    ModelVersionStatus, Param, RegisteredModel, Run, RunData, RunInfo, RunStatus, Stage,
-    StageTransition, Tag,
+    Dataset, DatasetInput, DomainError, Experiment, LifecycleStage, LoggedModel, LoggedModelStatus,
+    Metric, ModelVersion, ModelVersionStatus, Param, RegisteredModel, Run, RunData, RunInfo,
+    RunStatus, Stage, StageTransition, Tag,
 };
 
 /// The layout version this code writes.
@@ -156,17 +158,7 @@ impl From<&Run> for RunRecord {
             lifecycle: r.info.lifecycle_stage.as_str().to_owned(),
             params: pairs(&r.data.params, |p| (&p.key, &p.value)),
             tags: pairs(&r.data.tags, |t| (&t.key, &t.value)),
-            metrics: r
-                .data
-                .metrics
-                .iter()
-                .map(|m| MetricRecord {
-                    key: m.key.clone(),
-                    value: m.value,
-                    timestamp: m.timestamp,
-                    step: m.step,
-                })
-                .collect(),
+            metrics: r.data.metrics.iter().map(MetricRecord::from).collect(),
             inputs: r
                 .inputs
                 .iter()
@@ -208,16 +200,7 @@ impl RunRecord {
                 lifecycle_stage,
             },
             data: RunData {
-                metrics: self
-                    .metrics
-                    .into_iter()
-                    .map(|m| Metric {
-                        key: m.key,
-                        value: m.value,
-                        timestamp: m.timestamp,
-                        step: m.step,
-                    })
-                    .collect(),
+                metrics: self.metrics.into_iter().map(Metric::from).collect(),
                 params: self
                     .params
                     .into_iter()
@@ -377,6 +360,96 @@ impl ModelVersionRecord {
             model_id: self.model_id,
             stage_history,
         })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoggedModelRecord {
+    pub v: u32,
+    pub id: String,
+    pub experiment_id: String,
+    pub name: String,
+    pub artifact_location: String,
+    pub created: i64,
+    pub updated: i64,
+    pub status: String,
+    pub model_type: Option<String>,
+    pub source_run_id: Option<String>,
+    pub params: Vec<(String, String)>,
+    pub tags: Vec<(String, String)>,
+    pub metrics: Vec<MetricRecord>,
+}
+
+impl From<&LoggedModel> for LoggedModelRecord {
+    fn from(m: &LoggedModel) -> LoggedModelRecord {
+        LoggedModelRecord {
+            v: LAYOUT_VERSION,
+            id: m.model_id.clone(),
+            experiment_id: m.experiment_id.clone(),
+            name: m.name.clone(),
+            artifact_location: m.artifact_location.clone(),
+            created: m.creation_timestamp,
+            updated: m.last_updated_timestamp,
+            status: m.status.as_str().to_owned(),
+            model_type: m.model_type.clone(),
+            source_run_id: m.source_run_id.clone(),
+            params: pairs(&m.params, |p| (&p.key, &p.value)),
+            tags: pairs(&m.tags, |t| (&t.key, &t.value)),
+            metrics: m.metrics.iter().map(MetricRecord::from).collect(),
+        }
+    }
+}
+
+impl LoggedModelRecord {
+    pub fn into_domain(self) -> Result<LoggedModel, DomainError> {
+        check_version("logged model", &self.id, self.v)?;
+        let status = LoggedModelStatus::parse(&self.status).ok_or_else(|| {
+            corrupt(
+                "logged model",
+                &self.id,
+                format!("unknown status {}", self.status),
+            )
+        })?;
+        Ok(LoggedModel {
+            model_id: self.id,
+            experiment_id: self.experiment_id,
+            name: self.name,
+            artifact_location: self.artifact_location,
+            creation_timestamp: self.created,
+            last_updated_timestamp: self.updated,
+            status,
+            model_type: self.model_type,
+            source_run_id: self.source_run_id,
+            params: self
+                .params
+                .into_iter()
+                .map(|(k, v)| Param::new(k, v))
+                .collect(),
+            tags: tags_of(self.tags),
+            metrics: self.metrics.into_iter().map(Metric::from).collect(),
+        })
+    }
+}
+
+impl From<&Metric> for MetricRecord {
+    fn from(m: &Metric) -> MetricRecord {
+        MetricRecord {
+            key: m.key.clone(),
+            value: m.value,
+            timestamp: m.timestamp,
+            step: m.step,
+        }
+    }
+}
+
+impl From<MetricRecord> for Metric {
+    fn from(m: MetricRecord) -> Metric {
+        Metric {
+            key: m.key,
+            value: m.value,
+            timestamp: m.timestamp,
+            step: m.step,
+        }
     }
 }
 

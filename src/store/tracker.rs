@@ -18,9 +18,9 @@ use crate::domain::validation::{
 use crate::domain::{
     apply_log_batch, apply_log_inputs, apply_run_update, delete_run_tag, ensure_active, upsert_tag,
     ArtifactBytes, ArtifactFile, DatasetInput, DomainError, Experiment, LifecycleStage, LogBatch,
-    Metric, ModelVersion, RegisteredModel, Run, RunData, RunInfo, RunSnapshot, RunStatus,
-    RunUpdate, Snapshot, Tag, ViewType, DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME,
-    RUN_NAME_TAG,
+    LoggedModel, LoggedModelSnapshot, Metric, ModelVersion, RegisteredModel, Run, RunData, RunInfo,
+    RunSnapshot, RunStatus, RunUpdate, Snapshot, Tag, ViewType, DEFAULT_EXPERIMENT_ID,
+    DEFAULT_EXPERIMENT_NAME, RUN_NAME_TAG,
 };
 
 /// What an export takes.
@@ -147,10 +147,26 @@ impl<S: Store> Tracker<S> {
                 *scope == ExportScope::Everything || model_versions.iter().any(|v| v.name == m.name)
             })
             .collect();
+        let mut logged_models = Vec::new();
+        for model in self.store.logged_models().await? {
+            let wanted = match scope {
+                ExportScope::Everything => true,
+                ExportScope::Experiment(id) => model.experiment_id == *id,
+                ExportScope::Runs(_) => model
+                    .source_run_id
+                    .as_deref()
+                    .is_some_and(|id| run_ids.contains(&id)),
+            };
+            if wanted {
+                let artifacts = self.artifact_bytes(&model.model_id, with_artifacts).await?;
+                logged_models.push(LoggedModelSnapshot { model, artifacts });
+            }
+        }
         let mut snapshot = Snapshot {
             experiments,
             registered_models,
             model_versions,
+            logged_models,
             ..Snapshot::default()
         };
         for run in runs {
@@ -162,17 +178,9 @@ impl<S: Store> Tracker<S> {
                         .await?,
                 );
             }
-            let mut artifacts = Vec::new();
-            if with_artifacts {
-                for file in self.store.artifacts(&run.info.run_id).await? {
-                    if let Some(bytes) = self.store.artifact(&run.info.run_id, &file.path).await? {
-                        artifacts.push(ArtifactBytes {
-                            path: file.path,
-                            bytes,
-                        });
-                    }
-                }
-            }
+            let artifacts = self
+                .artifact_bytes(&run.info.run_id, with_artifacts)
+                .await?;
             snapshot.runs.push(RunSnapshot {
                 run,
                 history,
@@ -180,6 +188,41 @@ impl<S: Store> Tracker<S> {
             });
         }
         Ok(snapshot)
+    }
+
+    /// Every file of a run or logged model with its bytes, or none unless `wanted`.
+    async fn artifact_bytes(
+        &self,
+        owner: &str,
+        wanted: bool,
+    ) -> Result<Vec<ArtifactBytes>, DomainError> {
+        let mut artifacts = Vec::new();
+        if wanted {
+            for file in self.store.artifacts(owner).await? {
+                if let Some(bytes) = self.store.artifact(owner, &file.path).await? {
+                    artifacts.push(ArtifactBytes {
+                        path: file.path,
+                        bytes,
+                    });
+                }
+            }
+        }
+        Ok(artifacts)
+    }
+
+    /// MLflow 3 logged models, by id.
+    pub async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError> {
+        self.store.logged_models().await
+    }
+
+    /// A logged model's files (all, sorted by path).
+    pub async fn logged_model_artifacts(
+        &self,
+        model_id: &str,
+    ) -> Result<Vec<ArtifactFile>, DomainError> {
+        let mut files = self.store.artifacts(model_id).await?;
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
     }
 
     /// Registered models, in name order.
@@ -220,11 +263,13 @@ impl<S: Store> Tracker<S> {
         let runs = self.store.runs(&ids).await?;
         let registered_models = self.store.registered_models().await?;
         let model_versions = self.store.model_versions().await?;
+        let logged_models = self.store.logged_models().await?;
         let existing = Existing {
             experiments: &experiments,
             runs: &runs,
             registered_models: &registered_models,
             model_versions: &model_versions,
+            logged_models: &logged_models,
         };
         let (changes, report) = plan(existing, snapshot)?;
         if !changes.is_empty() {
