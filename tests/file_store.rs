@@ -355,3 +355,96 @@ fn mlflow3_logged_models_answer_the_logged_model_endpoints() {
         .iter()
         .all(|m| !m.artifacts.is_empty()));
 }
+
+/// Drops what a file store export rewrites on purpose: artifact locations become relative.
+fn without_locations(mut answer: serde_json::Value) -> serde_json::Value {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                map.remove("artifact_location");
+                map.remove("artifact_uri");
+                map.remove("root_uri");
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut answer);
+    answer
+}
+
+#[test]
+fn a_file_store_export_reads_back_the_same() {
+    use labbook::api::handle;
+    use labbook::codec::file_store_export;
+    use labbook::store::ExportScope;
+    let original = Tracker::new(MemStore::new());
+    block_on(original.ensure_default_experiment()).unwrap();
+    block_on(original.import(
+        decode(fixture_files("mlflow3-filestore/mlruns.zip")),
+        &mut |_, _| Ok(()),
+    ))
+    .unwrap();
+    let snapshot = block_on(original.export(&ExportScope::Everything, true)).unwrap();
+    let files = file_store_export::encode(&snapshot);
+    let copy = Tracker::new(MemStore::new());
+    block_on(copy.ensure_default_experiment()).unwrap();
+    let report = block_on(copy.import(decode(files), &mut |_, _| Ok(()))).unwrap();
+    assert_eq!(
+        (
+            report.runs.added,
+            report.logged_models.added,
+            report.model_versions.added
+        ),
+        (25, 4, 4)
+    );
+    let ask =
+        |tracker: &Tracker<MemStore>, method: &str, path: &str, body: Option<serde_json::Value>| {
+            without_locations(block_on(handle(tracker, method, path, body)).unwrap())
+        };
+    let all_runs =
+        serde_json::json!({"experiment_ids": ["0", "1", "2", "3"], "run_view_type": "ALL"});
+    for (method, path, body) in [
+        (
+            "POST",
+            "/api/2.0/mlflow/experiments/search",
+            Some(serde_json::json!({"view_type": "ALL"})),
+        ),
+        ("POST", "/api/2.0/mlflow/runs/search", Some(all_runs)),
+        ("GET", "/api/2.0/mlflow/registered-models/search", None),
+        ("GET", "/api/2.0/mlflow/model-versions/search", None),
+        (
+            "POST",
+            "/api/2.0/mlflow/logged-models/search",
+            Some(serde_json::json!({"experiment_ids": ["1"]})),
+        ),
+    ] {
+        assert_eq!(
+            ask(&copy, method, path, body.clone()),
+            ask(&original, method, path, body),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn a_file_store_export_names_every_file_once() {
+    use labbook::codec::file_store_export;
+    let snapshot = decode(fixture_files("mlflow2-filestore/mlruns.zip"));
+    let files = file_store_export::encode(&snapshot);
+    assert!(files
+        .iter()
+        .any(|f| f.path.ends_with("/metrics/") && f.bytes.is_empty()));
+    let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let total = paths.len();
+    paths.sort();
+    paths.dedup();
+    assert_eq!(paths.len(), total);
+    // And it zips (a duplicate name would be refused by the zip writer).
+    let mut zip = labbook::codec::archive::ZipBuilder::new();
+    for file in &files {
+        zip.add(&file.path, &file.bytes).unwrap();
+    }
+    assert!(!zip.finish().unwrap().is_empty());
+}

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::format;
 use super::route::{navigate, Page, Route};
-use super::transfer::export_bundle;
+use super::transfer::{export, ExportFormat};
 use super::use_app;
 use super::widgets::{run_action, DescriptionEditor, ErrorLine, NameAction, NameForm};
 use crate::domain::{
@@ -279,14 +279,14 @@ fn ExperimentView(experiment: Experiment) -> impl IntoView {
     let export = {
         let id = id.clone();
         let stem = format!("experiment-{}", experiment.name);
-        move |zip: bool| {
+        move |format: ExportFormat| {
             let (tracker, id, stem) = (app.tracker(), id.clone(), stem.clone());
             run_action(error, async move {
-                export_bundle(tracker, ExportScope::Experiment(id), zip, &stem).await
+                export(tracker, ExportScope::Experiment(id), format, &stem).await
             });
         }
     };
-    let export_zip = export.clone();
+    let (export_zip, export_mlflow) = (export.clone(), export.clone());
     let user_tags: Vec<Tag> = experiment
         .tags
         .iter()
@@ -311,9 +311,11 @@ fn ExperimentView(experiment: Experiment) -> impl IntoView {
                 }}
                 <div class="actions">
                     <button class="secondary" data-testid="experiment-export-json" title="Runs, params, metric histories and tags as JSON"
-                        on:click=move |_| export(false)>"Export .json"</button>
+                        on:click=move |_| export(ExportFormat::BundleJson)>"Export .json"</button>
                     <button class="secondary" data-testid="experiment-export-zip" title="Everything, with the artifacts, as a zip"
-                        on:click=move |_| export_zip(true)>"Export .zip"</button>
+                        on:click=move |_| export_zip(ExportFormat::BundleZip)>"Export .zip"</button>
+                    <button class="secondary" data-testid="experiment-export-mlflow" title="As an MLflow file store (mlruns) that MLflow reads"
+                        on:click=move |_| export_mlflow(ExportFormat::MlflowFileStore)>"Export mlruns"</button>
                     <Show when=move || !deleted>
                         <button class="secondary" data-testid="experiment-rename" on:click=move |_| renaming.set(true)>"Rename"</button>
                     </Show>

@@ -14,6 +14,7 @@ use super::{use_app, AppState};
 use crate::codec::archive::{Limits, SourceFile, ZipBuilder, ZipReader};
 use crate::codec::bundle::{self, BUNDLE_JSON};
 use crate::codec::file_store::FileStore;
+use crate::codec::file_store_export;
 use crate::codec::sqlite::SqliteStore;
 use crate::codec::{export_import, parse_json, rest_import};
 use crate::domain::{DomainError, Snapshot};
@@ -379,7 +380,7 @@ async fn decode_file_store(
 }
 
 /// Offers everything in `scope` as a bundle: JSON alone, or a zip with the artifacts.
-pub async fn export_bundle(
+async fn export_bundle(
     tracker: Rc<crate::store::Tracker<crate::store::AnyStore>>,
     scope: ExportScope,
     zip: bool,
@@ -415,6 +416,42 @@ pub async fn export_bundle(
     download(&format!("{stem}.zip"), &archive.finish()?).map_err(DomainError::internal)
 }
 
+/// The formats an export can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// A labbook bundle, JSON only.
+    BundleJson,
+    /// A labbook bundle zip, with artifacts.
+    BundleZip,
+    /// An MLflow file store (`mlruns/`) zip, with artifacts.
+    MlflowFileStore,
+}
+
+/// Offers everything in `scope` as a download in `format`.
+pub async fn export(
+    tracker: Rc<crate::store::Tracker<crate::store::AnyStore>>,
+    scope: ExportScope,
+    format: ExportFormat,
+    stem: &str,
+) -> Result<(), DomainError> {
+    match format {
+        ExportFormat::BundleJson => export_bundle(tracker, scope, false, stem).await,
+        ExportFormat::BundleZip => export_bundle(tracker, scope, true, stem).await,
+        ExportFormat::MlflowFileStore => {
+            let snapshot = tracker.export(&scope, true).await?;
+            let mut archive = ZipBuilder::new();
+            for (i, file) in file_store_export::encode(&snapshot).iter().enumerate() {
+                archive.add(&file.path, &file.bytes)?;
+                if i % 256 == 0 {
+                    TimeoutFuture::new(0).await;
+                }
+            }
+            download(&format!("{stem}-mlruns.zip"), &archive.finish()?)
+                .map_err(DomainError::internal)
+        }
+    }
+}
+
 fn files_of(input: &web_sys::HtmlInputElement) -> Vec<web_sys::File> {
     let Some(list) = input.files() else {
         return Vec::new();
@@ -441,10 +478,10 @@ pub fn ImportExportPage() -> impl IntoView {
     };
     let app = use_app();
     let export_error = RwSignal::new(None::<String>);
-    let export = move |zip: bool| {
+    let export = move |format: ExportFormat| {
         let tracker = app.tracker();
         run_action(export_error, async move {
-            export_bundle(tracker, ExportScope::Everything, zip, "labbook-export").await
+            export(tracker, ExportScope::Everything, format, "labbook-export").await
         });
     };
     view! {
@@ -474,10 +511,14 @@ pub fn ImportExportPage() -> impl IntoView {
             </div>
             <div class="panel">
                 <h3>"Export"</h3>
-                <p class="muted">"Everything in this browser as a labbook bundle. An experiment's page exports just that experiment."</p>
+                <p class="muted">
+                    "Everything in this browser, as a labbook bundle or as an MLflow file store that MLflow reads "
+                    "(run mlflow from the folder holding mlruns). An experiment's page exports just that experiment."
+                </p>
                 <div class="inline-form">
-                    <button data-testid="export-json" on:click=move |_| export(false)>"Bundle (.json, no artifacts)"</button>
-                    <button data-testid="export-zip" on:click=move |_| export(true)>"Bundle with artifacts (.zip)"</button>
+                    <button data-testid="export-json" on:click=move |_| export(ExportFormat::BundleJson)>"Bundle (.json, no artifacts)"</button>
+                    <button data-testid="export-zip" on:click=move |_| export(ExportFormat::BundleZip)>"Bundle with artifacts (.zip)"</button>
+                    <button data-testid="export-mlflow" on:click=move |_| export(ExportFormat::MlflowFileStore)>"MLflow file store (mlruns .zip)"</button>
                 </div>
                 <ErrorLine error=export_error/>
             </div>

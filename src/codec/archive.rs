@@ -222,8 +222,14 @@ impl ZipBuilder {
         }
     }
 
-    /// Adds a file, deflated.
+    /// Adds a file, deflated; a path ending in `/` adds an (empty) folder.
     pub fn add(&mut self, path: &str, bytes: &[u8]) -> Result<(), DomainError> {
+        if path.ends_with('/') {
+            return self
+                .writer
+                .add_directory(path, SimpleFileOptions::default())
+                .map_err(|e| DomainError::internal(format!("writing {path} into the zip: {e}")));
+        }
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
             .large_file(bytes.len() as u64 >= u32::MAX as u64);

@@ -166,6 +166,7 @@ pub fn decode(files: &[SourceFile]) -> Result<Snapshot, DomainError> {
         let prefix = format!("{run_dir}/artifacts/");
         let artifacts = files
             .iter()
+            .filter(|f| !f.path.ends_with('/'))
             .filter_map(|f| {
                 f.path.strip_prefix(&prefix).map(|path| ArtifactBytes {
                     path: path.to_owned(),

@@ -80,7 +80,9 @@ impl FileStore {
     }
 
     /// Finds the experiments and runs and reads the experiments; runs come with `next_run`.
-    pub fn new(files: Vec<SourceFile>) -> Result<FileStore, DomainError> {
+    pub fn new(mut files: Vec<SourceFile>) -> Result<FileStore, DomainError> {
+        // Folder entries (`…/`) carry nothing.
+        files.retain(|f| !f.path.ends_with('/'));
         let mut experiment_dirs: Vec<String> = files
             .iter()
             .filter(|f| f.path == "meta.yaml" || f.path.ends_with("/meta.yaml"))

@@ -7,6 +7,7 @@ pub mod archive;
 pub mod bundle;
 pub mod export_import;
 pub mod file_store;
+pub mod file_store_export;
 pub mod markdown;
 pub mod protojson;
 pub mod rest;

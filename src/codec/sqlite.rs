@@ -650,7 +650,7 @@ impl SqliteStore {
     /// `mlartifacts` folder given with the database). Returns how many runs got files.
     pub fn attach_artifacts(&mut self, tree: Vec<SourceFile>) -> usize {
         let mut runs_with_files = HashSet::new();
-        for file in tree {
+        for file in tree.into_iter().filter(|f| !f.path.ends_with('/')) {
             let parts: Vec<&str> = file.path.split('/').collect();
             let Some(at) = (0..parts.len().saturating_sub(2))
                 .find(|&i| parts[i + 1] == "artifacts" && self.run_index.contains_key(parts[i]))
