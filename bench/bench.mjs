@@ -9,7 +9,8 @@
 //   wasm_gzip_bytes          the release .wasm, gzipped at level 9
 //   import_2000_runs_ms      importing fixtures/large-2000-runs/mlruns.zip (2000 runs,
 //                            804 000 metric points) through the import page, file chosen to
-//                            report shown; with the peak JS heap and wasm memory meanwhile
+//                            report shown; with the peak JS heap and wasm memory meanwhile,
+//                            and the main thread's long tasks (over 50 ms) during it
 import { chromium } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -99,12 +100,20 @@ const sampler = (async () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 })();
+// Long tasks (over 50 ms) on the main thread while importing, as the browser reports them.
+await importPage.evaluate(() => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+  }).observe({ type: 'longtask', buffered: false });
+});
 const importStart = Date.now();
 await importPage.getByTestId('import-input').setInputFiles(largeFixture);
 await importPage.getByTestId('import-report').waitFor({ timeout: 120_000 });
 const importMs = Date.now() - importStart;
 sampling = false;
 await sampler;
+const longTasks = await importPage.evaluate(() => window.__longTasks);
 const importedRuns = await importPage.evaluate(async () =>
   (await window.labbook.rest('POST', '/api/2.0/mlflow/runs/search', { experiment_ids: ['1'], max_results: 5000 })).runs.length);
 await browser.close();
@@ -123,6 +132,8 @@ console.log(JSON.stringify({
   imported_runs: importedRuns,
   import_peak_js_heap_mb: Math.round(peakHeap / 2 ** 20),
   import_peak_wasm_memory_mb: Math.round(peakWasm / 2 ** 20),
+  import_long_tasks_over_50ms: longTasks.length,
+  import_longest_task_ms: Math.round(Math.max(0, ...longTasks)),
   wasm_bytes: wasmBytes.length,
   wasm_gzip_bytes: gzipSync(wasmBytes, { level: 9 }).length,
 }, null, 2));
