@@ -19,7 +19,7 @@ use super::archive::SourceFile;
 use super::rest::{int_from_json, tag_from_json, text_from_json};
 use crate::codec::protojson::double_from_json;
 use crate::domain::{
-    update_latest_metric, ArtifactBytes, DomainError, Experiment, LifecycleStage, Metric,
+    latest_of, run_name_or_tag, ArtifactBytes, DomainError, Experiment, LifecycleStage, Metric,
     ModelVersion, ModelVersionStatus, Param, RegisteredModel, Run, RunData, RunInfo, RunSnapshot,
     RunStatus, Snapshot, Stage, Tag,
 };
@@ -225,20 +225,9 @@ fn decode_run(
             }
         }
     }
-    let mut latest = Vec::new();
-    for point in &history {
-        update_latest_metric(&mut latest, point);
-    }
+    let latest = latest_of(&history);
     let run_tags = tags(&mlflow["tags"]);
-    let run_name = text(info, "run_name")
-        .filter(|n| !n.is_empty())
-        .or_else(|| {
-            run_tags
-                .iter()
-                .find(|t| t.key == crate::domain::RUN_NAME_TAG)
-                .map(|t| t.value.clone())
-        })
-        .unwrap_or_default();
+    let run_name = run_name_or_tag(text(info, "run_name"), &run_tags);
     Ok(RunSnapshot {
         run: Run {
             info: RunInfo {

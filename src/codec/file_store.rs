@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::archive::SourceFile;
 use super::yaml::Meta;
 use crate::domain::{
-    update_latest_metric, ArtifactBytes, Dataset, DatasetInput, DomainError, Experiment,
+    latest_of, run_name_or_tag, ArtifactBytes, Dataset, DatasetInput, DomainError, Experiment,
     LifecycleStage, LoggedModel, LoggedModelSnapshot, LoggedModelStatus, Metric, ModelVersion,
     ModelVersionStatus, Param, RegisteredModel, Run, RunData, RunInfo, RunSnapshot, RunStatus,
     Snapshot, Stage, Tag,
@@ -489,19 +489,8 @@ impl FileStore {
             };
             (context(a), &a.dataset.name).cmp(&(context(b), &b.dataset.name))
         });
-        let mut latest = Vec::new();
-        for point in &history {
-            update_latest_metric(&mut latest, point);
-        }
-        let run_name = meta
-            .text("run_name")
-            .filter(|n| !n.is_empty())
-            .or_else(|| {
-                tags.iter()
-                    .find(|t| t.key == crate::domain::RUN_NAME_TAG)
-                    .map(|t| t.value.clone())
-            })
-            .unwrap_or_default();
+        let latest = latest_of(&history);
+        let run_name = run_name_or_tag(meta.text("run_name"), &tags);
         Ok(RunSnapshot {
             run: Run {
                 info: RunInfo {

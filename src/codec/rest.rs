@@ -298,13 +298,7 @@ pub fn run_from_json(value: &Value) -> Result<Run, DomainError> {
     let data = value.get("data").unwrap_or(&empty);
     let inputs = value.get("inputs").unwrap_or(&empty);
     let tags = list_from_json(data.get("tags"), tag_from_json)?;
-    let run_name = optional_text(info, "run_name")
-        .or_else(|| {
-            tags.iter()
-                .find(|t| t.key == crate::domain::RUN_NAME_TAG)
-                .map(|t| t.value.clone())
-        })
-        .unwrap_or_default();
+    let run_name = crate::domain::run_name_or_tag(optional_text(info, "run_name"), &tags);
     Ok(Run {
         info: RunInfo {
             run_id,

@@ -16,9 +16,9 @@ use rusqlite::{Connection, OpenFlags, MAIN_DB};
 
 use super::archive::SourceFile;
 use crate::domain::{
-    ArtifactBytes, Dataset, DatasetInput, DomainError, Experiment, LifecycleStage, Metric,
-    ModelVersion, ModelVersionStatus, Param, RegisteredModel, Run, RunData, RunInfo, RunSnapshot,
-    RunStatus, Snapshot, Stage, Tag,
+    run_name_or_tag, ArtifactBytes, Dataset, DatasetInput, DomainError, Experiment, LifecycleStage,
+    Metric, ModelVersion, ModelVersionStatus, Param, RegisteredModel, Run, RunData, RunInfo,
+    RunSnapshot, RunStatus, Snapshot, Stage, Tag,
 };
 
 /// Metric rows read in one slice.
@@ -343,13 +343,7 @@ impl SqliteStore {
                 .parse::<LifecycleStage>()
                 .map_err(place)?;
             let run_tags = tags.remove(&id).unwrap_or_default();
-            let run_name = name.filter(|n| !n.is_empty()).unwrap_or_else(|| {
-                run_tags
-                    .iter()
-                    .find(|t| t.key == crate::domain::RUN_NAME_TAG)
-                    .map(|t| t.value.clone())
-                    .unwrap_or_default()
-            });
+            let run_name = run_name_or_tag(name, &run_tags);
             self.run_index.insert(id.clone(), self.snapshot.runs.len());
             self.snapshot.runs.push(RunSnapshot {
                 run: Run {

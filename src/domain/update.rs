@@ -90,6 +90,26 @@ pub fn update_latest_metric(latest: &mut Vec<Metric>, metric: &Metric) {
     }
 }
 
+/// The latest value of each key over a whole history, as MLflow keeps them.
+pub fn latest_of(history: &[Metric]) -> Vec<Metric> {
+    let mut latest = Vec::new();
+    for point in history {
+        update_latest_metric(&mut latest, point);
+    }
+    latest
+}
+
+/// A run's name as stored, or else the one in its `mlflow.runName` tag, or else empty.
+pub fn run_name_or_tag(name: Option<String>, tags: &[Tag]) -> String {
+    name.filter(|n| !n.is_empty())
+        .or_else(|| {
+            tags.iter()
+                .find(|t| t.key == RUN_NAME_TAG)
+                .map(|t| t.value.clone())
+        })
+        .unwrap_or_default()
+}
+
 /// Removes a tag, or says it was not there.
 pub fn delete_run_tag(run: &mut Run, key: &str) -> Result<(), DomainError> {
     ensure_active(run)?;

@@ -22,7 +22,8 @@ use std::collections::HashMap;
 use super::tracker::{compare_ids, normalize_artifact_path};
 use super::Change;
 use crate::domain::{
-    upsert_tag, DomainError, Experiment, LoggedModel, ModelVersion, RegisteredModel, Run, Snapshot,
+    upsert_tag, ArtifactBytes, DomainError, Experiment, LoggedModel, ModelVersion, RegisteredModel,
+    Run, Snapshot,
 };
 
 /// How many of one kind were added, updated or skipped.
@@ -45,6 +46,26 @@ pub struct ImportReport {
     pub artifact_files: usize,
     pub artifact_bytes: u64,
     pub warnings: Vec<String>,
+}
+
+/// Writes a run's or logged model's files, counting them in the report.
+fn push_artifacts(
+    changes: &mut Vec<Change>,
+    report: &mut ImportReport,
+    owner: &str,
+    artifacts: Vec<ArtifactBytes>,
+) -> Result<(), DomainError> {
+    for artifact in artifacts {
+        let path = normalize_artifact_path(&artifact.path)?;
+        report.artifact_files += 1;
+        report.artifact_bytes += artifact.bytes.len() as u64;
+        changes.push(Change::PutArtifact {
+            run_id: owner.to_owned(),
+            path,
+            bytes: artifact.bytes,
+        });
+    }
+    Ok(())
 }
 
 /// What the store holds, as far as an import needs to know.
@@ -173,16 +194,7 @@ pub fn plan(
                 points: snapshot_run.history,
             });
         }
-        for artifact in snapshot_run.artifacts {
-            let path = normalize_artifact_path(&artifact.path)?;
-            report.artifact_files += 1;
-            report.artifact_bytes += artifact.bytes.len() as u64;
-            changes.push(Change::PutArtifact {
-                run_id: run_id.clone(),
-                path,
-                bytes: artifact.bytes,
-            });
-        }
+        push_artifacts(&mut changes, &mut report, &run_id, snapshot_run.artifacts)?;
     }
     // MLflow 3 logged models, by id, in the experiment their source's id maps to.
     for mut snapshot_model in snapshot.logged_models {
@@ -204,16 +216,12 @@ pub fn plan(
         }
         let model_id = model.model_id.clone();
         changes.push(Change::PutLoggedModel(snapshot_model.model));
-        for artifact in snapshot_model.artifacts {
-            let path = normalize_artifact_path(&artifact.path)?;
-            report.artifact_files += 1;
-            report.artifact_bytes += artifact.bytes.len() as u64;
-            changes.push(Change::PutArtifact {
-                run_id: model_id.clone(),
-                path,
-                bytes: artifact.bytes,
-            });
-        }
+        push_artifacts(
+            &mut changes,
+            &mut report,
+            &model_id,
+            snapshot_model.artifacts,
+        )?;
     }
 
     // The registry: models by name, versions by name and number.
