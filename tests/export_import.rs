@@ -123,3 +123,56 @@ fn exports_merge_into_one_store_without_duplicates() {
     let experiments = block_on(tracker.experiments(ViewType::All)).unwrap();
     assert_eq!(experiments.len(), 3);
 }
+
+#[test]
+fn an_export_import_export_reads_back_the_same_but_for_what_the_format_lacks() {
+    use labbook::api::handle;
+    use labbook::store::ExportScope;
+    let original = Tracker::new(MemStore::new());
+    block_on(original.ensure_default_experiment()).unwrap();
+    block_on(original.import(decode("export-all.zip"), &mut |_, _| Ok(()))).unwrap();
+    let snapshot = block_on(original.export(&ExportScope::Everything, true)).unwrap();
+    let files = export_import::encode(&snapshot);
+    let text = String::from_utf8(
+        files
+            .iter()
+            .find(|f| {
+                f.path.ends_with("/run.json")
+                    && String::from_utf8_lossy(&f.bytes).contains("nan_metric")
+            })
+            .unwrap()
+            .bytes
+            .clone(),
+    )
+    .unwrap();
+    assert!(
+        text.contains("\"value\": NaN"),
+        "NaN is written as Python writes it"
+    );
+    let copy = Tracker::new(MemStore::new());
+    block_on(copy.ensure_default_experiment()).unwrap();
+    let report =
+        block_on(copy.import(export_import::decode(&files).unwrap(), &mut |_, _| Ok(()))).unwrap();
+    assert_eq!((report.runs.added, report.model_versions.added), (30, 4));
+    let ask =
+        |tracker: &Tracker<MemStore>, method: &str, path: &str, body: Option<serde_json::Value>| {
+            block_on(handle(tracker, method, path, body)).unwrap()
+        };
+    let runs = serde_json::json!({"experiment_ids": ["0", "1", "2"], "run_view_type": "ALL"});
+    for (method, path, body) in [
+        (
+            "POST",
+            "/api/2.0/mlflow/experiments/search",
+            Some(serde_json::json!({"view_type": "ALL"})),
+        ),
+        ("POST", "/api/2.0/mlflow/runs/search", Some(runs)),
+        ("GET", "/api/2.0/mlflow/registered-models/search", None),
+        ("GET", "/api/2.0/mlflow/model-versions/search", None),
+    ] {
+        assert_eq!(
+            ask(&copy, method, path, body.clone()),
+            ask(&original, method, path, body),
+            "{path}"
+        );
+    }
+}

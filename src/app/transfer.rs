@@ -425,6 +425,8 @@ pub enum ExportFormat {
     BundleZip,
     /// An MLflow file store (`mlruns/`) zip, with artifacts.
     MlflowFileStore,
+    /// An mlflow-export-import `export-all` zip, with artifacts.
+    ExportImport,
 }
 
 /// Offers everything in `scope` as a download in `format`.
@@ -437,17 +439,27 @@ pub async fn export(
     match format {
         ExportFormat::BundleJson => export_bundle(tracker, scope, false, stem).await,
         ExportFormat::BundleZip => export_bundle(tracker, scope, true, stem).await,
-        ExportFormat::MlflowFileStore => {
+        ExportFormat::MlflowFileStore | ExportFormat::ExportImport => {
             let snapshot = tracker.export(&scope, true).await?;
+            let (files, name) = if format == ExportFormat::MlflowFileStore {
+                (
+                    file_store_export::encode(&snapshot),
+                    format!("{stem}-mlruns.zip"),
+                )
+            } else {
+                (
+                    export_import::encode(&snapshot),
+                    format!("{stem}-export-all.zip"),
+                )
+            };
             let mut archive = ZipBuilder::new();
-            for (i, file) in file_store_export::encode(&snapshot).iter().enumerate() {
+            for (i, file) in files.iter().enumerate() {
                 archive.add(&file.path, &file.bytes)?;
                 if i % 256 == 0 {
                     TimeoutFuture::new(0).await;
                 }
             }
-            download(&format!("{stem}-mlruns.zip"), &archive.finish()?)
-                .map_err(DomainError::internal)
+            download(&name, &archive.finish()?).map_err(DomainError::internal)
         }
     }
 }
@@ -519,6 +531,7 @@ pub fn ImportExportPage() -> impl IntoView {
                     <button data-testid="export-json" on:click=move |_| export(ExportFormat::BundleJson)>"Bundle (.json, no artifacts)"</button>
                     <button data-testid="export-zip" on:click=move |_| export(ExportFormat::BundleZip)>"Bundle with artifacts (.zip)"</button>
                     <button data-testid="export-mlflow" on:click=move |_| export(ExportFormat::MlflowFileStore)>"MLflow file store (mlruns .zip)"</button>
+                    <button data-testid="export-export-import" on:click=move |_| export(ExportFormat::ExportImport)>"mlflow-export-import (.zip)"</button>
                 </div>
                 <ErrorLine error=export_error/>
             </div>

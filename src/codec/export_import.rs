@@ -1,5 +1,5 @@
 //! mlflow-export-import's native format (`export-all`, `export-experiment`, `export-model`),
-//! read from the files of a zip or a picked folder.
+//! read from the files of a zip or a picked folder, and written as an `export-all`.
 //!
 //! - `<experiment folder>/experiment.json`: `{mlflow: {experiment: {...tags as an object}}}`,
 //!   with the experiment's runs in sub-folders;
@@ -320,6 +320,237 @@ fn decode_model(
         });
     }
     Ok(())
+}
+
+/// How NaN and the infinities are marked while the JSON is built; they become Python's bare
+/// `NaN`, `Infinity` and `-Infinity` in the text, which mlflow-export-import reads back.
+const SPECIAL: &str = "\u{0}special\u{0}";
+
+fn value_json(value: f64) -> Value {
+    if value.is_finite() {
+        Value::from(value)
+    } else {
+        let name = if value.is_nan() {
+            "NaN"
+        } else if value > 0.0 {
+            "Infinity"
+        } else {
+            "-Infinity"
+        };
+        Value::from(format!("{SPECIAL}{name}"))
+    }
+}
+
+fn python_json(value: &Value) -> Vec<u8> {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let marker = serde_json::Value::from(SPECIAL).to_string();
+    let marker = &marker[1..marker.len() - 1];
+    text.replace(&format!("\"{marker}NaN\""), "NaN")
+        .replace(&format!("\"{marker}Infinity\""), "Infinity")
+        .replace(&format!("\"{marker}-Infinity\""), "-Infinity")
+        .into_bytes()
+}
+
+fn system(script: &str) -> Value {
+    serde_json::json!({
+        "package_version": "1.2.0",
+        "script": script,
+        "export_time": crate::store::now_ms() / 1000,
+        "mlflow_version": "3.17.2",
+        "mlflow_tracking_uri": "labbook",
+        "user": "labbook",
+    })
+}
+
+fn object_of(pairs: impl Iterator<Item = (String, String)>) -> Value {
+    Value::Object(pairs.map(|(k, v)| (k, Value::from(v))).collect())
+}
+
+fn run_json(run: &RunSnapshot) -> Value {
+    let info = &run.run.info;
+    let mut metrics = serde_json::Map::new();
+    for point in &run.history {
+        let entry = serde_json::json!({
+            "value": value_json(point.value),
+            "timestamp": point.timestamp,
+            "step": point.step,
+        });
+        match metrics.get_mut(&point.key) {
+            Some(Value::Array(points)) => points.push(entry),
+            _ => {
+                metrics.insert(point.key.clone(), Value::Array(vec![entry]));
+            }
+        }
+    }
+    serde_json::json!({
+        "system": system("export_run.py"),
+        "info": {},
+        "mlflow": {
+            "info": {
+                "run_id": info.run_id,
+                "experiment_id": info.experiment_id,
+                "user_id": info.user_id,
+                "status": info.status.as_str(),
+                "start_time": info.start_time,
+                "end_time": info.end_time,
+                "lifecycle_stage": info.lifecycle_stage.as_str(),
+                "artifact_uri": info.artifact_uri,
+                "run_name": info.run_name,
+            },
+            "params": object_of(run.run.data.params.iter().map(|p| (p.key.clone(), p.value.clone()))),
+            "metrics": Value::Object(metrics),
+            "tags": object_of(run.run.data.tags.iter().map(|t| (t.key.clone(), t.value.clone()))),
+        },
+    })
+}
+
+fn model_json(
+    model: &RegisteredModel,
+    versions: &[&ModelVersion],
+    experiments: &[Experiment],
+    runs: &[RunSnapshot],
+) -> Value {
+    let experiment_of = |run_id: &Option<String>| {
+        let run = runs
+            .iter()
+            .find(|r| Some(&r.run.info.run_id) == run_id.as_ref())?;
+        experiments
+            .iter()
+            .find(|e| e.experiment_id == run.run.info.experiment_id)
+            .map(|e| e.name.clone())
+    };
+    let versions: Vec<Value> = versions
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "name": v.name,
+                "version": v.version.to_string(),
+                "creation_timestamp": v.creation_timestamp,
+                "last_updated_timestamp": v.last_updated_timestamp,
+                "current_stage": v.current_stage.as_str(),
+                "description": v.description,
+                "user_id": v.user_id,
+                "source": v.source,
+                "run_id": v.run_id,
+                "run_link": v.run_link,
+                "status": v.status.as_str(),
+                "status_message": Value::Null,
+                "model_id": v.model_id,
+                "tags": object_of(v.tags.iter().map(|t| (t.key.clone(), t.value.clone()))),
+                "aliases": model.aliases.iter().filter(|(_, n)| *n == v.version).map(|(a, _)| a.clone()).collect::<Vec<_>>(),
+                "_experiment_name": experiment_of(&v.run_id),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "system": system("export_model.py"),
+        "info": {},
+        "mlflow": {
+            "registered_model": {
+                "name": model.name,
+                "creation_timestamp": model.creation_timestamp,
+                "last_updated_timestamp": model.last_updated_timestamp,
+                "description": model.description,
+                "tags": model.tags.iter().map(|t| serde_json::json!({"key": t.key, "value": t.value})).collect::<Vec<_>>(),
+                "aliases": model.aliases.iter().map(|(a, v)| serde_json::json!({"alias": a, "version": v.to_string()})).collect::<Vec<_>>(),
+                "versions": versions,
+            }
+        },
+    })
+}
+
+/// The files of an `export-all` folder holding the snapshot, as mlflow-export-import writes
+/// one: `manifest.json`, `experiments/` (with each run's `run.json` and `artifacts/`) and
+/// `models/`. Logged models are not part of this format.
+pub fn encode(snapshot: &Snapshot) -> Vec<SourceFile> {
+    const TOP: &str = "export-all";
+    let mut files = Vec::new();
+    let mut put = |path: String, bytes: Vec<u8>| files.push(SourceFile { path, bytes });
+    put(
+        format!("{TOP}/manifest.json"),
+        python_json(
+            &serde_json::json!({"system": system("export_all.py"), "info": {}, "mlflow": {}}),
+        ),
+    );
+    let listed: Vec<Value> = snapshot
+        .experiments
+        .iter()
+        .map(|e| {
+            let runs = snapshot.runs.iter().filter(|r| r.run.info.experiment_id == e.experiment_id).count();
+            serde_json::json!({"id": e.experiment_id, "name": e.name, "ok_runs": runs, "failed_runs": 0})
+        })
+        .collect();
+    put(
+        format!("{TOP}/experiments/experiments.json"),
+        python_json(
+            &serde_json::json!({"system": system("export_experiments.py"), "info": {}, "mlflow": {"experiments": listed}}),
+        ),
+    );
+    for experiment in &snapshot.experiments {
+        let dir = format!("{TOP}/experiments/{}", experiment.experiment_id);
+        let runs: Vec<&RunSnapshot> = snapshot
+            .runs
+            .iter()
+            .filter(|r| r.run.info.experiment_id == experiment.experiment_id)
+            .collect();
+        put(
+            format!("{dir}/experiment.json"),
+            python_json(&serde_json::json!({
+                "system": system("export_experiment.py"),
+                "info": {"num_total_runs": runs.len(), "num_ok_runs": runs.len(), "num_failed_runs": 0, "failed_runs": []},
+                "mlflow": {
+                    "experiment": {
+                        "experiment_id": experiment.experiment_id,
+                        "name": experiment.name,
+                        "artifact_location": experiment.artifact_location,
+                        "lifecycle_stage": experiment.lifecycle_stage.as_str(),
+                        "tags": object_of(experiment.tags.iter().map(|t| (t.key.clone(), t.value.clone()))),
+                        "creation_time": experiment.creation_time,
+                        "last_update_time": experiment.last_update_time,
+                    },
+                    "runs": runs.iter().map(|r| r.run.info.run_id.clone()).collect::<Vec<_>>(),
+                },
+            })),
+        );
+        for run in runs {
+            let run_dir = format!("{dir}/{}", run.run.info.run_id);
+            put(format!("{run_dir}/run.json"), python_json(&run_json(run)));
+            for artifact in &run.artifacts {
+                put(
+                    format!("{run_dir}/artifacts/{}", artifact.path),
+                    artifact.bytes.clone(),
+                );
+            }
+        }
+    }
+    let names: Vec<&str> = snapshot
+        .registered_models
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    put(
+        format!("{TOP}/models/models.json"),
+        python_json(
+            &serde_json::json!({"system": system("export_models.py"), "info": {}, "mlflow": {"models": names}}),
+        ),
+    );
+    for model in &snapshot.registered_models {
+        let versions: Vec<&ModelVersion> = snapshot
+            .model_versions
+            .iter()
+            .filter(|v| v.name == model.name)
+            .collect();
+        put(
+            format!("{TOP}/models/{}/model.json", model.name),
+            python_json(&model_json(
+                model,
+                &versions,
+                &snapshot.experiments,
+                &snapshot.runs,
+            )),
+        );
+    }
+    files
 }
 
 #[cfg(test)]
