@@ -151,6 +151,29 @@ test('export an experiment as a zip and import it into an empty browser', async 
   expect(listing.files.map((f: any) => f.path)).toEqual(['config/features.json', 'config/run_config.yaml']);
 });
 
+test('export everything as an MLflow file store and as mlflow-export-import, and read both back', async ({ page, browser }) => {
+  const app = new Labbook(page);
+  await app.open();
+  await importFiles(page, path.join(fixtures, 'mlflow3-filestore/mlruns.zip'));
+  await expect(page.getByTestId('import-report')).toBeVisible();
+  const before = await app.ok('POST', '/api/2.0/mlflow/runs/search', { experiment_ids: ['0', '1', '2', '3'], run_view_type: 'ALL' });
+  for (const [button, name, runs] of [['export-mlflow', 'labbook-export-mlruns.zip', 25], ['export-export-import', 'labbook-export-export-all.zip', 25]] as const) {
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId(button).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe(name);
+    const fresh = new Labbook(await browser.newPage());
+    await fresh.open();
+    await fresh.page.goto('./#/import');
+    await fresh.page.getByTestId('import-input').setInputFiles({ name, mimeType: 'application/zip', buffer: fs.readFileSync(await download.path()) });
+    await expect(fresh.page.getByTestId('import-report').locator('tr', { hasText: 'Runs' })).toContainText(String(runs));
+    const after = await fresh.ok('POST', '/api/2.0/mlflow/runs/search', { experiment_ids: ['0', '1', '2', '3'], run_view_type: 'ALL' });
+    expect(after.runs.map((r: any) => [r.info.run_id, r.data.params, r.data.metrics]))
+      .toEqual(before.runs.map((r: any) => [r.info.run_id, r.data.params, r.data.metrics]));
+    await fresh.page.close();
+  }
+});
+
 /** A zip with the given entry names and no compression. */
 function storedZip(entries: { name: string; data: Buffer }[]): Buffer {
   const locals: Buffer[] = [];
