@@ -49,6 +49,20 @@ test('import an MLflow 3 file store and browse it', async ({ page }) => {
   expect(runs.runs.length).toBe(25);
 });
 
+test('files dropped anywhere on the page are imported', async ({ page }) => {
+  const app = new Labbook(page);
+  await app.open('#/experiments/0');
+  const zip = fs.readFileSync(path.join(fixtures, 'mlflow2-filestore/mlruns.zip')).toString('base64');
+  await page.evaluate((data) => {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], 'mlruns.zip', { type: 'application/zip' }));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, zip);
+  await expect(page).toHaveURL(/#\/import$/);
+  await expect(page.getByTestId('import-report').locator('tr', { hasText: 'Runs' })).toContainText('23');
+});
+
 test('an MLflow 2 file store imports through the folder picker too', async ({ page }) => {
   const app = new Labbook(page);
   await app.open();
@@ -244,6 +258,25 @@ test('bad files get a message naming the file and place, and change nothing', as
   await expect(page.getByTestId('experiment-item')).toHaveText(['Default']);
   const runs = await app.ok('POST', '/api/2.0/mlflow/runs/search', { experiment_ids: ['0', '1'] });
   expect(runs).toEqual({});
+});
+
+test('a file too big for the browser is refused before it is read', async ({ page }) => {
+  const app = new Labbook(page);
+  await app.open();
+  await page.goto('./#/import');
+  // Make every file claim 3 GiB, and count reads of file contents.
+  await page.evaluate(() => {
+    Object.defineProperty(Blob.prototype, 'size', { get: () => 3 * 2 ** 30 });
+    const read = Blob.prototype.arrayBuffer;
+    (window as any).reads = 0;
+    Blob.prototype.arrayBuffer = function () {
+      (window as any).reads += 1;
+      return read.call(this);
+    };
+  });
+  await page.getByTestId('import-input').setInputFiles({ name: 'huge.zip', mimeType: 'application/zip', buffer: Buffer.from('PK') });
+  await expect(page.getByTestId('import-error')).toHaveText(/huge\.zip is 3072\.0 MB; the browser cannot read a file over 2048\.0 MB at once/);
+  expect(await page.evaluate(() => (window as any).reads)).toBe(0);
 });
 
 test('a cancelled import leaves the database as it was', async ({ page }) => {
