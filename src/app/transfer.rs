@@ -524,8 +524,9 @@ pub fn ImportExportPage() -> impl IntoView {
             <div class="panel">
                 <h3>"Export"</h3>
                 <p class="muted">
-                    "Everything in this browser, as a labbook bundle or as an MLflow file store that MLflow reads "
-                    "(run mlflow from the folder holding mlruns). An experiment's page exports just that experiment."
+                    "Everything in this browser: as a labbook bundle; as an MLflow file store that MLflow reads "
+                    "(run mlflow from the folder holding mlruns); or as an mlflow-export-import export-all, for its import tools. "
+                    "An experiment's page exports just that experiment."
                 </p>
                 <div class="inline-form">
                     <button data-testid="export-json" on:click=move |_| export(ExportFormat::BundleJson)>"Bundle (.json, no artifacts)"</button>
