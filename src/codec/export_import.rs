@@ -476,7 +476,7 @@ pub fn encode(snapshot: &Snapshot) -> Vec<SourceFile> {
         .experiments
         .iter()
         .map(|e| {
-            let runs = snapshot.runs.iter().filter(|r| r.run.info.experiment_id == e.experiment_id).count();
+            let runs = snapshot.runs_of(&e.experiment_id).len();
             serde_json::json!({"id": e.experiment_id, "name": e.name, "ok_runs": runs, "failed_runs": 0})
         })
         .collect();
@@ -488,11 +488,7 @@ pub fn encode(snapshot: &Snapshot) -> Vec<SourceFile> {
     );
     for experiment in &snapshot.experiments {
         let dir = format!("{TOP}/experiments/{}", experiment.experiment_id);
-        let runs: Vec<&RunSnapshot> = snapshot
-            .runs
-            .iter()
-            .filter(|r| r.run.info.experiment_id == experiment.experiment_id)
-            .collect();
+        let runs = snapshot.runs_of(&experiment.experiment_id);
         put(
             format!("{dir}/experiment.json"),
             python_json(&serde_json::json!({
@@ -535,11 +531,7 @@ pub fn encode(snapshot: &Snapshot) -> Vec<SourceFile> {
         ),
     );
     for model in &snapshot.registered_models {
-        let versions: Vec<&ModelVersion> = snapshot
-            .model_versions
-            .iter()
-            .filter(|v| v.name == model.name)
-            .collect();
+        let versions = snapshot.versions_of(&model.name);
         put(
             format!("{TOP}/models/{}/model.json", model.name),
             python_json(&model_json(

@@ -383,11 +383,7 @@ pub fn encode(snapshot: &Snapshot) -> Vec<SourceFile> {
     for experiment in &snapshot.experiments {
         let dir = Writer::experiment_dir(experiment);
         writer.experiment(experiment, &dir);
-        for run in snapshot
-            .runs
-            .iter()
-            .filter(|r| r.run.info.experiment_id == experiment.experiment_id)
-        {
+        for run in snapshot.runs_of(&experiment.experiment_id) {
             writer.run(run, &dir);
         }
         for model in snapshot
@@ -399,11 +395,7 @@ pub fn encode(snapshot: &Snapshot) -> Vec<SourceFile> {
         }
     }
     for model in &snapshot.registered_models {
-        let versions: Vec<&ModelVersion> = snapshot
-            .model_versions
-            .iter()
-            .filter(|v| v.name == model.name)
-            .collect();
+        let versions = snapshot.versions_of(&model.name);
         writer.registered_model(model, &versions);
     }
     writer.files

@@ -47,6 +47,22 @@ impl Snapshot {
     pub fn artifact_files(&self) -> usize {
         self.runs.iter().map(|r| r.artifacts.len()).sum()
     }
+
+    /// The runs of one experiment (by the snapshot's experiment id).
+    pub fn runs_of(&self, experiment_id: &str) -> Vec<&RunSnapshot> {
+        self.runs
+            .iter()
+            .filter(|r| r.run.info.experiment_id == experiment_id)
+            .collect()
+    }
+
+    /// The versions of one registered model.
+    pub fn versions_of(&self, model: &str) -> Vec<&ModelVersion> {
+        self.model_versions
+            .iter()
+            .filter(|v| v.name == model)
+            .collect()
+    }
 }
 
 impl Snapshot {
