@@ -7,7 +7,7 @@ use super::format;
 use super::route::{navigate, Page, Route};
 use super::transfer::{export, ExportFormat};
 use super::use_app;
-use super::widgets::{run_action, DescriptionEditor, ErrorLine, NameAction, NameForm};
+use super::widgets::{run_action, DescriptionEditor, EditorState, ErrorLine, NameAction, NameForm};
 use crate::domain::{
     Experiment, LifecycleStage, Run, Tag, ViewType, DEFAULT_EXPERIMENT_ID, NOTE_TAG,
 };
@@ -213,6 +213,9 @@ pub fn ExperimentPage(experiment_id: String) -> impl IntoView {
         let id = id.get_value();
         async move { tracker.experiment(&id).await }
     });
+    // Made once for the page, not for each refresh of its data, so typing survives updates.
+    let editor = EditorState::new();
+    let renaming = RwSignal::new(None::<String>);
     move || match experiment.get() {
         None => view! { <p class="muted">"Loading…"</p> }.into_any(),
         Some(Err(e)) => view! {
@@ -223,18 +226,25 @@ pub fn ExperimentPage(experiment_id: String) -> impl IntoView {
             </section>
         }
         .into_any(),
-        Some(Ok(experiment)) => view! { <ExperimentView experiment=experiment/> }.into_any(),
+        Some(Ok(experiment)) => {
+            view! { <ExperimentView experiment=experiment editor=editor renaming=renaming/> }
+                .into_any()
+        }
     }
 }
 
+/// `renaming` holds the name being typed while the rename form is open.
 #[component]
-fn ExperimentView(experiment: Experiment) -> impl IntoView {
+fn ExperimentView(
+    experiment: Experiment,
+    editor: EditorState,
+    renaming: RwSignal<Option<String>>,
+) -> impl IntoView {
     let app = use_app();
     let id = experiment.experiment_id.clone();
     let deleted = experiment.lifecycle_stage == LifecycleStage::Deleted;
     let error = RwSignal::new(None::<String>);
-    let renaming = RwSignal::new(false);
-    let new_name = RwSignal::new(experiment.name.clone());
+    let name = experiment.name.clone();
     let description = Signal::derive({
         let text = experiment.description().unwrap_or_default().to_owned();
         move || text.clone()
@@ -244,8 +254,8 @@ fn ExperimentView(experiment: Experiment) -> impl IntoView {
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let (tracker, id) = (app.tracker(), id.clone());
-            let name = new_name.get_untracked();
-            renaming.set(false);
+            let name = renaming.get_untracked().unwrap_or_default();
+            renaming.set(None);
             run_action(error, async move {
                 tracker.rename_experiment(&id, name.trim()).await
             });
@@ -296,19 +306,22 @@ fn ExperimentView(experiment: Experiment) -> impl IntoView {
     view! {
         <section class="experiment-page" data-testid="experiment-page" data-experiment-id=section_id>
             <div class="page-head">
-                {move || if renaming.get() {
-                    view! {
-                        <form class="inline-form" on:submit=rename.clone()>
-                            <input type="text" data-testid="experiment-rename-input"
-                                prop:value=move || new_name.get()
-                                on:input=move |ev| new_name.set(event_target_value(&ev))/>
-                            <button type="submit" data-testid="experiment-rename-save">"Save"</button>
-                            <button type="button" class="secondary" on:click=move |_| renaming.set(false)>"Cancel"</button>
-                        </form>
-                    }.into_any()
-                } else {
-                    view! { <h1 data-testid="experiment-name">{new_name.get_untracked()}</h1> }.into_any()
-                }}
+                {
+                    let name = name.clone();
+                    move || if renaming.with(Option::is_some) {
+                        view! {
+                            <form class="inline-form" on:submit=rename.clone()>
+                                <input type="text" data-testid="experiment-rename-input"
+                                    prop:value=move || renaming.get().unwrap_or_default()
+                                    on:input=move |ev| renaming.set(Some(event_target_value(&ev)))/>
+                                <button type="submit" data-testid="experiment-rename-save">"Save"</button>
+                                <button type="button" class="secondary" on:click=move |_| renaming.set(None)>"Cancel"</button>
+                            </form>
+                        }.into_any()
+                    } else {
+                        view! { <h1 data-testid="experiment-name">{name.clone()}</h1> }.into_any()
+                    }
+                }
                 <div class="actions">
                     <button class="secondary" data-testid="experiment-export-json" title="Runs, params, metric histories and tags as JSON"
                         on:click=move |_| export(ExportFormat::BundleJson)>"Export .json"</button>
@@ -317,7 +330,10 @@ fn ExperimentView(experiment: Experiment) -> impl IntoView {
                     <button class="secondary" data-testid="experiment-export-mlflow" title="As an MLflow file store (mlruns) that MLflow reads"
                         on:click=move |_| export_mlflow(ExportFormat::MlflowFileStore)>"Export mlruns"</button>
                     <Show when=move || !deleted>
-                        <button class="secondary" data-testid="experiment-rename" on:click=move |_| renaming.set(true)>"Rename"</button>
+                        <button class="secondary" data-testid="experiment-rename" on:click={
+                            let name = name.clone();
+                            move |_| renaming.set(Some(name.clone()))
+                        }>"Rename"</button>
                     </Show>
                     <button class="secondary" data-testid=if deleted { "experiment-restore" } else { "experiment-delete" }
                         on:click=toggle_deleted>
@@ -336,7 +352,7 @@ fn ExperimentView(experiment: Experiment) -> impl IntoView {
                 </ul>
             })}
             <ErrorLine error=error/>
-            <DescriptionEditor text=description save=save_description/>
+            <DescriptionEditor text=description save=save_description state=editor/>
             <RunsSection experiment_id=id deleted=deleted/>
         </section>
     }

@@ -7,7 +7,7 @@ use super::experiments::{display_name, UI_USER};
 use super::format;
 use super::route::{Page, Route};
 use super::use_app;
-use super::widgets::{download, run_action, DescriptionEditor, ErrorLine};
+use super::widgets::{download, run_action, DescriptionEditor, EditorState, ErrorLine};
 use crate::chart::LinearScale;
 use crate::domain::{
     ArtifactFile, DomainError, LifecycleStage, LogBatch, Metric, Param, Run, RunStatus, RunUpdate,
@@ -33,22 +33,34 @@ pub fn RunPage(experiment_id: String, run_id: String) -> impl IntoView {
         async move { tracker.run(&id).await }
     });
     let back = Route::page(Page::Experiment(experiment_id)).to_hash();
-    move || match run.get() {
-        None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-        Some(Err(e)) => view! {
-            <section class="not-found">
-                <h1>"Run not found"</h1>
-                <p class="error-line">{e.message}</p>
-                <a href=back.clone()>"Back to the experiment"</a>
-            </section>
-        }
-        .into_any(),
-        Some(Ok(run)) => view! { <RunView run=run/> }.into_any(),
+    // Made once for the page, not for each refresh of its data, so typing survives updates.
+    let editor = EditorState::new();
+    let active = move || {
+        run.get()
+            .and_then(Result::ok)
+            .is_some_and(|r| r.info.lifecycle_stage == LifecycleStage::Active)
+    };
+    view! {
+        {move || match run.get() {
+            None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+            Some(Err(e)) => view! {
+                <section class="not-found">
+                    <h1>"Run not found"</h1>
+                    <p class="error-line">{e.message}</p>
+                    <a href=back.clone()>"Back to the experiment"</a>
+                </section>
+            }
+            .into_any(),
+            Some(Ok(run)) => view! { <RunView run=run editor=editor/> }.into_any(),
+        }}
+        <Show when=active>
+            <LogForm run_id=run_id.get_value()/>
+        </Show>
     }
 }
 
 #[component]
-fn RunView(run: Run) -> impl IntoView {
+fn RunView(run: Run, editor: EditorState) -> impl IntoView {
     let app = use_app();
     let run_id = run.info.run_id.clone();
     let error = RwSignal::new(None::<String>);
@@ -125,7 +137,7 @@ fn RunView(run: Run) -> impl IntoView {
             </div>
             <ErrorLine error=error/>
             <RunInfoTable run=run.clone()/>
-            <DescriptionEditor text=description save=save_description/>
+            <DescriptionEditor text=description save=save_description state=editor/>
             <div class="columns">
                 <ParamsTable params=run.data.params.clone()/>
                 <MetricsTable run_id=run_id.clone() metrics=run.data.metrics.clone()/>
@@ -133,7 +145,6 @@ fn RunView(run: Run) -> impl IntoView {
             <TagsTable tags=run.data.tags.clone()/>
             <Datasets run=run.clone()/>
             <Artifacts run_id=run_id.clone() deleted=deleted/>
-            {(!deleted).then(|| view! { <LogForm run_id=run_id.clone()/> })}
         </section>
     }
 }
@@ -443,15 +454,24 @@ fn LogForm(run_id: String) -> impl IntoView {
     let key = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // One log at a time: a metric's step follows the last one logged.
+    let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
         let (tracker, run_id) = (app.tracker(), run_id.clone());
         let (kind, key_text, value_text) = (
             kind.get_untracked(),
             key.get_untracked(),
             value.get_untracked(),
         );
-        run_action(error, async move {
+        // The value box empties at once, ready for the next value; an error puts it back.
+        busy.set(true);
+        value.set(String::new());
+        let typed = value_text.clone();
+        let work = async move {
             let mut batch = LogBatch::default();
             match kind.as_str() {
                 "param" => batch.params.push(Param::new(key_text.trim(), value_text)),
@@ -472,9 +492,15 @@ fn LogForm(run_id: String) -> impl IntoView {
                     });
                 }
             }
-            tracker.log_batch(&run_id, batch).await?;
-            value.set(String::new());
-            Ok(())
+            tracker.log_batch(&run_id, batch).await
+        };
+        run_action(error, async move {
+            let result = work.await;
+            if result.is_err() && value.get_untracked().is_empty() {
+                value.set(typed);
+            }
+            busy.set(false);
+            result
         });
     };
     view! {
@@ -491,7 +517,7 @@ fn LogForm(run_id: String) -> impl IntoView {
                     prop:value=move || key.get() on:input=move |ev| key.set(event_target_value(&ev))/>
                 <input type="text" placeholder="Value" data-testid="log-value"
                     prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
-                <button type="submit" data-testid="log-submit">"Log"</button>
+                <button type="submit" data-testid="log-submit" prop:disabled=move || busy.get()>"Log"</button>
             </form>
             <p class="muted small">"Metrics are logged at the next step after the last one."</p>
             <ErrorLine error=error/>

@@ -71,14 +71,31 @@ pub fn Markdown(#[prop(into)] text: Signal<String>) -> impl IntoView {
     view! { <div class="markdown" inner_html=move || to_safe_html(&text.get())></div> }
 }
 
+/// Whether a description is being edited, and the text typed so far. Pages own it, so that
+/// what is typed survives the page showing newer data (a run logged to meanwhile).
+#[derive(Clone, Copy)]
+pub struct EditorState {
+    editing: RwSignal<bool>,
+    draft: RwSignal<String>,
+}
+
+impl EditorState {
+    pub fn new() -> EditorState {
+        EditorState {
+            editing: RwSignal::new(false),
+            draft: RwSignal::new(String::new()),
+        }
+    }
+}
+
 /// A markdown description with an Edit button; `save` stores the new text.
 #[component]
 pub fn DescriptionEditor(
     #[prop(into)] text: Signal<String>,
     save: Callback<String>,
+    state: EditorState,
 ) -> impl IntoView {
-    let editing = RwSignal::new(false);
-    let draft = RwSignal::new(String::new());
+    let EditorState { editing, draft } = state;
     view! {
         <section class="description" data-testid="description">
             <div class="section-head">

@@ -105,3 +105,20 @@ test('deleted runs leave the active view and come back from the deleted one', as
   await app.reload();
   await expect(app.runRow(run.info.run_id)).toBeVisible();
 });
+
+test('what is being typed survives runs logged meanwhile', async ({ page }) => {
+  const app = new Labbook(page);
+  await app.open();
+  const { experiment_id } = await app.ok('POST', '/api/2.0/mlflow/experiments/create', { name: 'busy' });
+  const { run } = await app.ok('POST', '/api/2.0/mlflow/runs/create', { experiment_id, run_name: 'training' });
+  await app.open(`#/experiments/${experiment_id}/runs/${run.info.run_id}`);
+  await page.getByTestId('description-edit').click();
+  await page.getByTestId('description-input').fill('half a thought');
+  await page.getByTestId('log-key').fill('note');
+  for (let step = 0; step < 3; step++) {
+    await app.ok('POST', '/api/2.0/mlflow/runs/log-metric', { run_id: run.info.run_id, key: 'loss', value: 1 / (step + 1), timestamp: Date.now(), step });
+  }
+  await expect(page.getByTestId('run-metrics').locator('tr[data-metric-key="loss"]')).toContainText('3 pts');
+  await expect(page.getByTestId('description-input')).toHaveValue('half a thought');
+  await expect(page.getByTestId('log-key')).toHaveValue('note');
+});
