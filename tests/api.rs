@@ -54,6 +54,14 @@ fn get(tracker: &Tracker<MemStore>, endpoint_and_query: &str) -> Value {
     )
 }
 
+/// A new run in the Default experiment; its id.
+fn new_run(tracker: &Tracker<MemStore>) -> String {
+    post(tracker, "runs/create", json!({"experiment_id": "0"}))["run"]["info"]["run_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 fn error(tracker: &Tracker<MemStore>, method: &str, path: &str, body: Value) -> ApiError {
     call(tracker, method, path, body).expect_err(path)
 }
@@ -144,11 +152,7 @@ fn metric_history_answers_as_mlflow_server() {
     ] {
         let tracker = tracker();
         let recorded = fixture(file);
-        let run_id = post(&tracker, "runs/create", json!({"experiment_id": "0"}))["run"]["info"]
-            ["run_id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let run_id = new_run(&tracker);
         post(
             &tracker,
             "runs/log-batch",
@@ -165,11 +169,7 @@ fn metric_history_answers_as_mlflow_server() {
 #[test]
 fn metric_history_pages() {
     let tracker = tracker();
-    let run_id = post(&tracker, "runs/create", json!({"experiment_id": "0"}))["run"]["info"]
-        ["run_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let run_id = new_run(&tracker);
     let metrics: Vec<Value> = (0..25)
         .map(|s| json!({"key": "m", "value": s, "timestamp": 1000 + s, "step": s}))
         .collect();
@@ -453,11 +453,7 @@ fn errors_answer_as_mlflow_server() {
 #[test]
 fn a_refused_call_writes_nothing() {
     let tracker = tracker();
-    let run_id = post(&tracker, "runs/create", json!({"experiment_id": "0"}))["run"]["info"]
-        ["run_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let run_id = new_run(&tracker);
     let refused = error(
         &tracker,
         "POST",
@@ -495,11 +491,7 @@ fn a_refused_call_writes_nothing() {
 #[test]
 fn doubles_follow_protobuf_json_both_ways() {
     let tracker = tracker();
-    let run_id = post(&tracker, "runs/create", json!({"experiment_id": "0"}))["run"]["info"]
-        ["run_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let run_id = new_run(&tracker);
     for (value, step) in [
         (json!("NaN"), 0),
         (json!("Infinity"), 1),
@@ -649,11 +641,7 @@ fn experiments_update_delete_restore_and_tags() {
 #[test]
 fn artifacts_list_answers_as_mlflow_server_and_bytes_round_trip() {
     let tracker = tracker();
-    let run_id = post(&tracker, "runs/create", json!({"experiment_id": "0"}))["run"]["info"]
-        ["run_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let run_id = new_run(&tracker);
     let recorded_root = fixture("artifacts_list_linear-regression-baseline_root.json");
     let recorded_images = fixture("artifacts_list_linear-regression-baseline_images.json");
     for file in recorded_images["files"].as_array().unwrap() {

@@ -115,7 +115,23 @@ where
         .map_err(|e| idb_error(context, e))
 }
 
-/// Issues a `put` built with `.primitive()`; it completes with the transaction.
+/// Writes `value` at `key` in `store`; the write completes with the transaction.
+fn put(
+    store: &indexed_db_futures::object_store::ObjectStore<'_>,
+    key: JsValue,
+    value: JsValue,
+) -> Result<(), DomainError> {
+    sent(
+        "writing",
+        store
+            .put(value)
+            .with_key(key)
+            .without_key_type()
+            .primitive(),
+    )
+}
+
+/// Issues a request built with `.primitive()`; it completes with the transaction.
 fn sent<T>(context: &str, request: indexed_db_futures::Result<T>) -> Result<(), DomainError> {
     request.map(drop).map_err(|e| idb_error(context, e))
 }
@@ -482,47 +498,36 @@ impl Store for IdbStore {
             match change {
                 Change::PutExperiment(experiment) => {
                     let text = to_json(&ExperimentRecord::from(&experiment));
-                    sent(
-                        WRITING,
-                        experiments
-                            .put(JsValue::from(text))
-                            .with_key(JsValue::from(experiment.experiment_id.as_str()))
-                            .without_key_type()
-                            .primitive(),
+                    put(
+                        &experiments,
+                        JsValue::from(experiment.experiment_id.as_str()),
+                        JsValue::from(text),
                     )?;
                 }
                 Change::PutRun(run) => {
                     let object = Object::new();
                     set_field(&object, "e", &run.info.experiment_id.as_str().into())?;
                     set_field(&object, "j", &to_json(&RunRecord::from(&run)).into())?;
-                    sent(
-                        WRITING,
-                        runs.put(JsValue::from(object))
-                            .with_key(JsValue::from(run.info.run_id.as_str()))
-                            .without_key_type()
-                            .primitive(),
+                    put(
+                        &runs,
+                        JsValue::from(run.info.run_id.as_str()),
+                        JsValue::from(object),
                     )?;
                 }
                 Change::PutRegisteredModel(model) => {
                     let text = to_json(&RegisteredModelRecord::from(&model));
-                    sent(
-                        WRITING,
-                        registered_models
-                            .put(JsValue::from(text))
-                            .with_key(JsValue::from(model.name.as_str()))
-                            .without_key_type()
-                            .primitive(),
+                    put(
+                        &registered_models,
+                        JsValue::from(model.name.as_str()),
+                        JsValue::from(text),
                     )?;
                 }
                 Change::PutLoggedModel(model) => {
                     let text = to_json(&LoggedModelRecord::from(&model));
-                    sent(
-                        WRITING,
-                        logged_models
-                            .put(JsValue::from(text))
-                            .with_key(JsValue::from(model.model_id.as_str()))
-                            .without_key_type()
-                            .primitive(),
+                    put(
+                        &logged_models,
+                        JsValue::from(model.model_id.as_str()),
+                        JsValue::from(text),
                     )?;
                 }
                 Change::PutModelVersion(version) => {
@@ -532,14 +537,7 @@ impl Store for IdbStore {
                         &(version.version as f64).into(),
                     )
                     .into();
-                    sent(
-                        WRITING,
-                        model_versions
-                            .put(JsValue::from(text))
-                            .with_key(key)
-                            .without_key_type()
-                            .primitive(),
-                    )?;
+                    put(&model_versions, key, JsValue::from(text))?;
                 }
                 Change::ClearMetrics { run_id } => {
                     appended.retain(|(run, _), _| *run != run_id);
@@ -583,14 +581,7 @@ impl Store for IdbStore {
                     let object = Object::new();
                     set_field(&object, "b", &blob)?;
                     set_field(&object, "n", &(bytes.len() as f64).into())?;
-                    sent(
-                        WRITING,
-                        artifacts
-                            .put(JsValue::from(object))
-                            .with_key(key2(&run_id, &path))
-                            .without_key_type()
-                            .primitive(),
-                    )?;
+                    put(&artifacts, key2(&run_id, &path), JsValue::from(object))?;
                 }
             }
         }
@@ -629,13 +620,10 @@ impl Store for IdbStore {
             if !chunk.values.is_empty() {
                 put_chunk(&chunks, &run_id, &key, chunk_no, &chunk)?;
             }
-            sent(
-                WRITING,
-                series
-                    .put(JsValue::from((count + points.len()) as f64))
-                    .with_key(key2(&run_id, &key))
-                    .without_key_type()
-                    .primitive(),
+            put(
+                &series,
+                key2(&run_id, &key),
+                JsValue::from((count + points.len()) as f64),
             )?;
         }
 
@@ -693,14 +681,7 @@ fn put_chunk(
     chunk_no: usize,
     chunk: &Chunk,
 ) -> Result<(), DomainError> {
-    sent(
-        "writing a metric chunk",
-        chunks
-            .put(chunk.to_js()?)
-            .with_key(key3(run_id, key, chunk_no as f64))
-            .without_key_type()
-            .primitive(),
-    )
+    put(chunks, key3(run_id, key, chunk_no as f64), chunk.to_js()?)
 }
 
 fn run_from_js(value: &JsValue) -> Result<Run, DomainError> {
