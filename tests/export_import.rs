@@ -1,7 +1,7 @@
 //! mlflow-export-import's format, from the exports in `../shared/fixtures/export-import`.
 
 use futures::executor::block_on;
-use labbook::codec::archive::{Limits, SourceFile, ZipReader};
+use labbook::codec::archive::{Limits, ZipReader};
 use labbook::codec::export_import;
 use labbook::domain::{Snapshot, Stage, ViewType};
 use labbook::store::{MemStore, Tracker};
@@ -11,11 +11,10 @@ fn decode(name: &str) -> Snapshot {
         "{}/../shared/fixtures/export-import/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
-    let mut reader =
-        ZipReader::open(name, std::fs::read(path).unwrap(), Limits::default()).unwrap();
-    let files: Vec<SourceFile> = (0..reader.len())
-        .filter_map(|i| reader.read(i).unwrap())
-        .collect();
+    let files = ZipReader::open(name, std::fs::read(path).unwrap(), Limits::default())
+        .unwrap()
+        .into_files()
+        .unwrap();
     assert!(export_import::detect(&files), "{name}");
     export_import::decode(&files).unwrap()
 }

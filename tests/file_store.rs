@@ -10,10 +10,10 @@ use labbook::store::{MemStore, Tracker};
 fn fixture_files(name: &str) -> Vec<SourceFile> {
     let path = format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     let bytes = std::fs::read(&path).unwrap();
-    let mut reader = ZipReader::open(name, bytes, Limits::default()).unwrap();
-    (0..reader.len())
-        .filter_map(|i| reader.read(i).unwrap())
-        .collect()
+    ZipReader::open(name, bytes, Limits::default())
+        .unwrap()
+        .into_files()
+        .unwrap()
 }
 
 fn decode(files: Vec<SourceFile>) -> Snapshot {

@@ -16,10 +16,10 @@ fn fixtures() -> std::path::PathBuf {
 }
 
 fn unzip(name: &str, bytes: Vec<u8>) -> Vec<SourceFile> {
-    let mut reader = ZipReader::open(name, bytes, Limits::default()).unwrap();
-    (0..reader.len())
-        .filter_map(|i| reader.read(i).unwrap())
-        .collect()
+    ZipReader::open(name, bytes, Limits::default())
+        .unwrap()
+        .into_files()
+        .unwrap()
 }
 
 fn fixture(name: &str) -> Snapshot {

@@ -25,6 +25,8 @@ use crate::store::ExportScope;
 pub const MAX_FILE_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;
 /// How long the page works before it lets the browser paint and handle input.
 const SLICE_MS: f64 = 25.0;
+/// Zip directory records checked between two chances to yield (a few milliseconds of work).
+const DIRECTORY_SLICE: usize = 2000;
 
 /// Where an import has got to.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -208,6 +210,20 @@ async fn run_import(
         if lower.ends_with(".zip") {
             let mut reader = ZipReader::open(&name, bytes, Limits::default())?;
             let total = reader.len();
+            loop {
+                pacer.pace(cancelled).await?;
+                let left = reader.scan(DIRECTORY_SLICE)?;
+                show(
+                    &format!("Checking {name}"),
+                    total - left,
+                    total,
+                    "entries",
+                    0.0,
+                );
+                if left == 0 {
+                    break;
+                }
+            }
             let mut tree = Vec::with_capacity(total);
             let mut inflated = 0.0;
             for i in 0..total {

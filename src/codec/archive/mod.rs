@@ -2,12 +2,16 @@
 //! outside the archive are refused, and limits on sizes and compression ratios stop zip bombs
 //! before they are inflated. Also the zip writer for exports.
 
-use std::io::{Cursor, Read, Write};
+mod reader;
+
+use std::io::{Cursor, Write};
 
 use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipArchive, ZipWriter};
+use zip::{CompressionMethod, ZipWriter};
 
 use crate::domain::DomainError;
+
+pub use reader::ZipReader;
 
 /// One file of an import: its path inside what the user gave (`/`-separated) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,141 +71,6 @@ pub fn safe_path(archive: &str, raw: &str) -> Result<String, DomainError> {
         .filter(|p| !p.is_empty() && *p != ".")
         .collect::<Vec<_>>()
         .join("/"))
-}
-
-fn damaged(archive: &str, error: impl std::fmt::Display) -> DomainError {
-    DomainError::invalid(format!(
-        "{archive} is a damaged zip archive ({error}); nothing was imported"
-    ))
-}
-
-/// A zip archive being read entry by entry, so the caller can pause between entries.
-pub struct ZipReader {
-    name: String,
-    archive: ZipArchive<Cursor<Vec<u8>>>,
-    limits: Limits,
-}
-
-impl ZipReader {
-    /// Opens an archive and checks its directory against `limits` before anything is inflated.
-    pub fn open(name: &str, bytes: Vec<u8>, limits: Limits) -> Result<ZipReader, DomainError> {
-        if bytes.is_empty() {
-            return Err(DomainError::invalid(format!("{name} is empty (0 bytes)")));
-        }
-        let looks_like_zip = bytes.starts_with(b"PK");
-        let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
-            DomainError::invalid(if looks_like_zip {
-                format!("{name} is a damaged or truncated zip archive ({e}); nothing was imported")
-            } else {
-                format!("{name} is not a zip archive")
-            })
-        })?;
-        if archive.len() > limits.max_entries {
-            return Err(DomainError::invalid(format!(
-                "{name} has {} entries; labbook takes at most {} from one archive",
-                archive.len(),
-                limits.max_entries
-            )));
-        }
-        let mut reader = ZipReader {
-            name: name.to_owned(),
-            archive,
-            limits,
-        };
-        reader.check_directory()?;
-        Ok(reader)
-    }
-
-    fn check_directory(&mut self) -> Result<(), DomainError> {
-        let mut total: u64 = 0;
-        for index in 0..self.archive.len() {
-            let entry = self
-                .archive
-                .by_index_raw(index)
-                .map_err(|e| damaged(&self.name, e))?;
-            let entry_name = entry
-                .name()
-                .map_err(|e| damaged(&self.name, e))?
-                .into_owned();
-            safe_path(&self.name, &entry_name)?;
-            let size = entry.size();
-            if size > self.limits.max_entry_bytes {
-                return Err(DomainError::invalid(format!(
-                    "{}: entry '{}' would inflate to {}, over the limit of {} for one file",
-                    self.name,
-                    entry_name,
-                    mib(size),
-                    mib(self.limits.max_entry_bytes)
-                )));
-            }
-            let compressed = entry.compressed_size().max(1);
-            if size > MIB && size / compressed > self.limits.max_ratio {
-                return Err(DomainError::invalid(format!(
-                    "{}: entry '{}' inflates {} times (from {} to {} bytes), over the limit of {} times: refused as a possible zip bomb",
-                    self.name,
-                    entry_name,
-                    size / compressed,
-                    compressed,
-                    size,
-                    self.limits.max_ratio
-                )));
-            }
-            total = total.saturating_add(size);
-        }
-        if total > self.limits.max_total_bytes {
-            return Err(DomainError::invalid(format!(
-                "{} would inflate to {}, over the limit of {} for one import",
-                self.name,
-                mib(total),
-                mib(self.limits.max_total_bytes)
-            )));
-        }
-        Ok(())
-    }
-
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    pub fn len(&self) -> usize {
-        self.archive.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.archive.len() == 0
-    }
-
-    /// Inflates entry `index`; folders give `None`.
-    pub fn read(&mut self, index: usize) -> Result<Option<SourceFile>, DomainError> {
-        let name = self.name.clone();
-        let mut entry = self
-            .archive
-            .by_index(index)
-            .map_err(|e| damaged(&name, e))?;
-        if entry.is_dir() {
-            return Ok(None);
-        }
-        let raw_name = entry.name().map_err(|e| damaged(&name, e))?.into_owned();
-        let path = safe_path(&name, &raw_name)?;
-        let declared = entry.size();
-        let mut bytes = Vec::with_capacity(declared.min(64 * MIB) as usize);
-        // Read one byte more than declared, to catch an entry that lies about its size.
-        (&mut entry)
-            .take(declared + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| {
-                DomainError::invalid(format!(
-                    "{name}: entry '{path}' could not be inflated ({e}); the archive is damaged or truncated"
-                ))
-            })?;
-        if bytes.len() as u64 != declared {
-            return Err(DomainError::invalid(format!(
-                "{name}: entry '{path}' holds {} bytes but its header says {declared}; the archive is damaged",
-                bytes.len()
-            )));
-        }
-        Ok(Some(SourceFile { path, bytes }))
-    }
 }
 
 /// Writes a zip archive in memory.
@@ -264,12 +133,7 @@ mod tests {
         bytes: Vec<u8>,
         limits: Limits,
     ) -> Result<Vec<SourceFile>, DomainError> {
-        let mut reader = ZipReader::open(name, bytes, limits)?;
-        let mut files = Vec::new();
-        for i in 0..reader.len() {
-            files.extend(reader.read(i)?);
-        }
-        Ok(files)
+        ZipReader::open(name, bytes, limits)?.into_files()
     }
 
     fn refused(name: &str, bytes: Vec<u8>, limits: Limits, expected: &str) {
@@ -354,5 +218,49 @@ mod tests {
             tight,
             "over the limit of",
         );
+    }
+
+    #[test]
+    fn reads_zip64_prepended_and_commented_archives() {
+        // Over 65 535 entries (folders, quick to write): the writer adds zip64 end records.
+        let mut builder = ZipBuilder::new();
+        for i in 0..70_000 {
+            builder.add(&format!("d{i}/"), b"").unwrap();
+        }
+        builder.add("last.txt", b"end").unwrap();
+        let mut reader =
+            ZipReader::open("many.zip", builder.finish().unwrap(), Limits::default()).unwrap();
+        assert_eq!(reader.len(), 70_001);
+        assert_eq!(reader.scan(70_000).unwrap(), 1);
+        assert_eq!(reader.scan(10).unwrap(), 0);
+        assert_eq!(reader.read(0).unwrap(), None);
+        assert_eq!(reader.read(70_000).unwrap().unwrap().bytes, b"end");
+
+        // A self-extracting stub before the archive and bytes after it.
+        let mut shifted = b"#!/bin/sh\nexit 0\n".to_vec();
+        shifted.extend(zip_of(&[("a.txt", b"hello")]));
+        shifted.extend(b"trailing");
+        let files = read_all("sfx.zip", shifted, Limits::default()).unwrap();
+        assert_eq!(files[0].bytes, b"hello");
+    }
+
+    #[test]
+    fn refuses_entries_it_cannot_trust() {
+        let limits = Limits::default();
+        let good = zip_of(&[("a.txt", &[7u8; 5000])]);
+        // Flip a byte of the deflated data: it inflates wrong or fails its checksum.
+        let mut corrupt = good.clone();
+        corrupt[40] ^= 0xff;
+        refused("crc.zip", corrupt, limits, "damaged or truncated");
+        // A compression method other than stored or deflated (12 = bzip2).
+        let mut bzip = good.clone();
+        let central = bzip.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        bzip[central + 10] = 12;
+        refused("bz.zip", bzip, limits, "compression method 12");
+        // The end record points at a directory that is not there.
+        let mut moved = good;
+        let end = moved.len() - 22;
+        moved[end + 16] ^= 0x01;
+        refused("moved.zip", moved, limits, "damaged or truncated");
     }
 }
