@@ -416,10 +416,12 @@ fn errors_answer_as_mlflow_server() {
         &tracker,
         "POST",
         "/api/2.0/mlflow/runs/search",
-        json!({"experiment_ids": ["0"], "filter": "metrics.rmse < 4"}),
+        json!({"experiment_ids": ["0"], "filter": "metrics.rmse < 'four'"}),
     );
     assert_eq!(filter.error_code, "INVALID_PARAMETER_VALUE");
-    assert!(filter.message.contains("filter not supported yet"));
+    assert!(filter
+        .message
+        .contains("Expected numeric value type for metric. Found 'four'"));
     let bad_token = error(
         &tracker,
         "POST",

@@ -28,9 +28,7 @@ use crate::domain::validation::MAX_RESULTS_PER_PAGE;
 use crate::domain::{
     list_folder, DomainError, LogBatch, Param, RunStatus, RunUpdate, Tag, ViewType,
 };
-use crate::search::{
-    check_filter, parse_experiment_order_by, parse_run_order_by, sort_experiments, sort_runs, Page,
-};
+use crate::search::{parse_order_by, sort_experiments, sort_runs, Filter, OrderKey, Page, Target};
 use crate::store::{NewRun, Store, Tracker};
 
 /// An error answer: the HTTP status and MLflow's `{error_code, message}`.
@@ -317,17 +315,28 @@ async fn search_experiments<S: Store>(
     args: &Args,
 ) -> Result<Value, DomainError> {
     let max_results = args.max_results(1000, MAX_RESULTS_PER_PAGE)?;
-    check_filter(args.opt_str("filter")?.as_deref())?;
-    let order = args
-        .str_list("order_by")?
-        .iter()
-        .map(|clause| parse_experiment_order_by(clause))
-        .collect::<Result<Vec<_>, _>>()?;
+    let filter = filter_arg(args, Target::Experiments)?;
+    let order = order_arg(args, Target::Experiments)?;
     let mut experiments = tracker.experiments(view_type(args, "view_type")?).await?;
+    experiments.retain(|e| filter.matches_experiment(e));
     sort_experiments(&mut experiments, &order);
     let token = args.opt_str("page_token")?;
     let page = Page::cut(experiments, max_results, token.as_deref(), true)?;
     Ok(page_json(page, "experiments", experiment_to_json))
+}
+
+/// The `filter` argument, parsed for `target`; absent or blank matches everything.
+pub(crate) fn filter_arg(args: &Args, target: Target) -> Result<Filter, DomainError> {
+    let text = args.opt_str("filter")?.unwrap_or_default();
+    Ok(Filter::parse(target, &text)?)
+}
+
+/// The `order_by` clauses, parsed for `target`.
+pub(crate) fn order_arg(args: &Args, target: Target) -> Result<Vec<OrderKey>, DomainError> {
+    args.str_list("order_by")?
+        .iter()
+        .map(|clause| parse_order_by(target, clause))
+        .collect()
 }
 
 async fn create_run<S: Store>(tracker: &Tracker<S>, args: &Args) -> Result<Value, DomainError> {
@@ -361,16 +370,13 @@ async fn update_run<S: Store>(tracker: &Tracker<S>, args: &Args) -> Result<Value
 
 async fn search_runs<S: Store>(tracker: &Tracker<S>, args: &Args) -> Result<Value, DomainError> {
     let max_results = args.max_results(1000, MAX_RESULTS_PER_PAGE)?;
-    check_filter(args.opt_str("filter")?.as_deref())?;
-    let order = args
-        .str_list("order_by")?
-        .iter()
-        .map(|clause| parse_run_order_by(clause))
-        .collect::<Result<Vec<_>, _>>()?;
+    let filter = filter_arg(args, Target::Runs)?;
+    let order = order_arg(args, Target::Runs)?;
     let experiment_ids = args.str_list("experiment_ids")?;
     let mut runs = tracker
         .runs(&experiment_ids, view_type(args, "run_view_type")?)
         .await?;
+    runs.retain(|r| filter.matches_run(r));
     sort_runs(&mut runs, &order);
     let token = args.opt_str("page_token")?;
     let page = Page::cut(runs, max_results, token.as_deref(), false)?;

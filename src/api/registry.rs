@@ -6,7 +6,9 @@ use serde_json::{json, Value};
 use super::{page_json, Args};
 use crate::codec::rest::{model_version_to_json, registered_model_to_json};
 use crate::domain::{latest_versions, DomainError, ModelVersion, RegisteredModel, Stage};
-use crate::search::{check_filter, Page};
+use crate::search::{sort_models, sort_versions, Page, Target};
+
+use super::{filter_arg, order_arg};
 use crate::store::{Store, Tracker};
 
 /// The largest page of registered models MLflow hands out, and its default.
@@ -47,8 +49,11 @@ pub async fn search_models<S: Store>(
     args: &Args,
 ) -> Result<Value, DomainError> {
     let max_results = args.max_results(MODELS_DEFAULT, MODELS_MAX)?;
-    check_filter(args.opt_str("filter")?.as_deref())?;
-    let models = tracker.registered_models().await?;
+    let filter = filter_arg(args, Target::RegisteredModels)?;
+    let order = order_arg(args, Target::RegisteredModels)?;
+    let mut models = tracker.registered_models().await?;
+    models.retain(|m| filter.matches_model(m));
+    sort_models(&mut models, &order);
     let versions = tracker.model_versions().await?;
     let token = args.opt_str("page_token")?;
     let page = Page::cut(models, max_results, token.as_deref(), true)?;
@@ -130,15 +135,17 @@ pub async fn get_version<S: Store>(
     )
 }
 
-/// Model versions, by name and then newest version first, as MLflow's SQL store orders them.
+/// Model versions, ordered as asked, then by name and newest version first, as MLflow does.
 pub async fn search_versions<S: Store>(
     tracker: &Tracker<S>,
     args: &Args,
 ) -> Result<Value, DomainError> {
     let max_results = args.max_results(VERSIONS_DEFAULT, VERSIONS_MAX)?;
-    check_filter(args.opt_str("filter")?.as_deref())?;
+    let filter = filter_arg(args, Target::ModelVersions)?;
+    let order = order_arg(args, Target::ModelVersions)?;
     let mut versions = tracker.model_versions().await?;
-    versions.sort_by(|a, b| a.name.cmp(&b.name).then(b.version.cmp(&a.version)));
+    versions.retain(|v| filter.matches_version(v));
+    sort_versions(&mut versions, &order);
     let token = args.opt_str("page_token")?;
     let page = Page::cut(versions, max_results, token.as_deref(), true)?;
     Ok(page_json(page, "model_versions", |v| {

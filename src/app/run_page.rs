@@ -300,7 +300,7 @@ fn Datasets(run: Run) -> impl IntoView {
                     <thead><tr><th>"Name"</th><th>"Digest"</th><th>"Context"</th><th>"Source"</th></tr></thead>
                     <tbody>
                         {run.inputs.iter().map(|input| {
-                            let context = input.tags.iter().find(|t| t.key == "mlflow.data.context").map(|t| t.value.clone());
+                            let context = input.tags.iter().find(|t| t.key == crate::domain::DATASET_CONTEXT_TAG).map(|t| t.value.clone());
                             view! {
                                 <tr>
                                     <td>{input.dataset.name.clone()}</td>

@@ -484,7 +484,7 @@ impl FileStore {
             let context = |i: &DatasetInput| {
                 i.tags
                     .iter()
-                    .find(|t| t.key == "mlflow.data.context")
+                    .find(|t| t.key == crate::domain::DATASET_CONTEXT_TAG)
                     .map(|t| t.value.clone())
             };
             (context(a), &a.dataset.name).cmp(&(context(b), &b.dataset.name))

@@ -23,6 +23,8 @@ pub const DEFAULT_EXPERIMENT_ID: &str = "0";
 pub const DEFAULT_EXPERIMENT_NAME: &str = "Default";
 /// The tag MLflow stores an experiment's or a run's markdown description in.
 pub const NOTE_TAG: &str = "mlflow.note.content";
+/// The tag of a dataset input naming what the data was used for (`train`, `eval`...).
+pub const DATASET_CONTEXT_TAG: &str = "mlflow.data.context";
 /// The tag that names a run's parent run.
 pub const PARENT_RUN_TAG: &str = "mlflow.parentRunId";
 /// The tag MLflow mirrors the run name into.

@@ -1,25 +1,20 @@
-//! MLflow's search: `order_by` clauses, ordering and paging of runs and experiments.
+//! MLflow's search: the filter language, `order_by` clauses, ordering and paging of runs,
+//! experiments and the registry.
 //!
-//! Pure: clauses are parsed into values first (with errors that say what to fix), then applied.
-//! The filter language arrives with the search issue; until then a non-empty filter is refused.
+//! Pure: text is tokenized with spans, parsed into values (with errors that say where and what
+//! to fix), then applied.
 
+mod filter;
+mod lexer;
+mod matching;
 mod order;
 mod page;
 
+pub use filter::{Clause, Entity, Filter, FilterError, Op, Operand, Target};
+pub use lexer::Span;
+pub use matching::like;
+
 pub use order::{
-    parse_experiment_order_by, parse_run_order_by, sort_experiments, sort_runs, OrderEntity,
-    OrderKey,
+    parse_order_by, sort_experiments, sort_models, sort_runs, sort_versions, OrderKey,
 };
 pub use page::{decode_page_token, encode_page_token, Page};
-
-use crate::domain::DomainError;
-
-/// Accepts an empty filter; any other is refused until the filter language lands.
-pub fn check_filter(filter: Option<&str>) -> Result<(), DomainError> {
-    match filter.map(str::trim) {
-        None | Some("") => Ok(()),
-        Some(_) => Err(DomainError::invalid(
-            "filter not supported yet: labbook does not parse MLflow filter expressions in this version",
-        )),
-    }
-}
