@@ -3,16 +3,15 @@
 use futures::FutureExt;
 use leptos::prelude::*;
 
-use super::format;
 use super::route::{navigate, Page, Route};
+use super::runs::RunsSection;
 use super::transfer::{export, ExportFormat};
 use super::use_app;
 use super::widgets::{run_action, DescriptionEditor, EditorState, ErrorLine, NameAction, NameForm};
 use crate::domain::{
     Experiment, LifecycleStage, Run, Tag, ViewType, DEFAULT_EXPERIMENT_ID, NOTE_TAG,
 };
-use crate::search::sort_runs;
-use crate::store::{now_ms, ExportScope, NewRun};
+use crate::store::ExportScope;
 
 /// The user id runs created from the page are logged under.
 pub const UI_USER: &str = "labbook-ui";
@@ -206,30 +205,50 @@ fn Welcome() -> impl IntoView {
 #[component]
 pub fn ExperimentPage(experiment_id: String) -> impl IntoView {
     let app = use_app();
-    let id = StoredValue::new(experiment_id);
+    let id = StoredValue::new(experiment_id.clone());
     let experiment = LocalResource::new(move || {
         let tracker = app.tracker();
         app.revision.track();
         let id = id.get_value();
         async move { tracker.experiment(&id).await }
     });
-    // Made once for the page, not for each refresh of its data, so typing survives updates.
+    // Made once for the page, not for each refresh of its data, so typing survives updates;
+    // for the same reason the runs section sits outside the part that is redrawn.
     let editor = EditorState::new();
     let renaming = RwSignal::new(None::<String>);
-    move || match experiment.get() {
-        None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-        Some(Err(e)) => view! {
-            <section class="not-found">
-                <h1>"Experiment not found"</h1>
-                <p class="error-line">{e.message}</p>
-                <a href="#/">"Back to all experiments"</a>
-            </section>
-        }
-        .into_any(),
-        Some(Ok(experiment)) => {
-            view! { <ExperimentView experiment=experiment editor=editor renaming=renaming/> }
-                .into_any()
-        }
+    // Once found, the runs section stays while newer data loads.
+    let found = Memo::new(move |before: Option<&bool>| {
+        experiment
+            .get()
+            .map_or(before.copied().unwrap_or(false), |e| e.is_ok())
+    });
+    let deleted = Signal::derive(move || {
+        experiment
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|e| e.lifecycle_stage == LifecycleStage::Deleted)
+    });
+    view! {
+        <section class="experiment-page" data-testid="experiment-page" data-experiment-id=experiment_id.clone()>
+            {move || match experiment.get() {
+                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! {
+                    <div class="not-found">
+                        <h1>"Experiment not found"</h1>
+                        <p class="error-line">{e.message}</p>
+                        <a href="#/">"Back to all experiments"</a>
+                    </div>
+                }
+                .into_any(),
+                Some(Ok(experiment)) => {
+                    view! { <ExperimentView experiment=experiment editor=editor renaming=renaming/> }
+                        .into_any()
+                }
+            }}
+            <Show when=move || found.get()>
+                <RunsSection experiment_id=id.get_value() deleted=deleted/>
+            </Show>
+        </section>
     }
 }
 
@@ -285,7 +304,6 @@ fn ExperimentView(
             });
         })
     };
-    let section_id = id.clone();
     let export = {
         let id = id.clone();
         let stem = format!("experiment-{}", experiment.name);
@@ -304,7 +322,7 @@ fn ExperimentView(
         .cloned()
         .collect();
     view! {
-        <section class="experiment-page" data-testid="experiment-page" data-experiment-id=section_id>
+        <div class="experiment-head">
             <div class="page-head">
                 {
                     let name = name.clone();
@@ -353,189 +371,6 @@ fn ExperimentView(
             })}
             <ErrorLine error=error/>
             <DescriptionEditor text=description save=save_description state=editor/>
-            <RunsSection experiment_id=id deleted=deleted/>
-        </section>
-    }
-}
-
-/// Which runs the table shows, from the URL's `view` setting.
-fn view_type(route: &Route) -> ViewType {
-    match route.get("view") {
-        Some("deleted") => ViewType::DeletedOnly,
-        Some("all") => ViewType::All,
-        _ => ViewType::ActiveOnly,
-    }
-}
-
-#[component]
-fn RunsSection(experiment_id: String, deleted: bool) -> impl IntoView {
-    let app = use_app();
-    let route = use_route_signal();
-    let view = Memo::new(move |_| view_type(&route.get()));
-    let id = StoredValue::new(experiment_id);
-    let runs = LocalResource::new(move || {
-        let tracker = app.tracker();
-        app.revision.track();
-        let view = view.get();
-        let id = id.get_value();
-        async move {
-            let mut runs = tracker.runs(&[id], view).await?;
-            sort_runs(&mut runs, &[]);
-            Ok::<_, crate::domain::DomainError>(runs)
-        }
-    });
-    let set_view = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        let current = route.get_untracked();
-        navigate(&current.with("view", (value != "active").then_some(value.as_str())));
-    };
-    let creating = RwSignal::new(false);
-    view! {
-        <section class="runs">
-            <div class="section-head">
-                <h2>"Runs"</h2>
-                <span class="count" data-testid="runs-count">
-                    {move || runs.get().and_then(|r| r.ok()).map(|r| match r.len() {
-                        1 => "1 run".to_owned(),
-                        n => format!("{n} runs"),
-                    })}
-                </span>
-                <div class="actions">
-                    <select data-testid="run-view" on:change=set_view
-                        prop:value=move || match view.get() {
-                            ViewType::ActiveOnly => "active",
-                            ViewType::DeletedOnly => "deleted",
-                            ViewType::All => "all",
-                        }>
-                        <option value="active">"Active"</option>
-                        <option value="deleted">"Deleted"</option>
-                        <option value="all">"All"</option>
-                    </select>
-                    <Show when=move || !deleted>
-                        <button data-testid="run-new" on:click=move |_| creating.update(|c| *c = !*c)>"+ New run"</button>
-                    </Show>
-                </div>
-            </div>
-            <Show when=move || creating.get()>
-                <NewRunForm experiment_id=id.get_value() on_done=Callback::new(move |_| creating.set(false))/>
-            </Show>
-            {move || match runs.get() {
-                None => view! { <p class="muted">"Loading runs…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error-line">{e.message}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! {
-                    <div class="empty" data-testid="runs-empty">
-                        <p>"No runs here yet."</p>
-                        <p class="muted">
-                            "Create one with “+ New run”, or log from code with "
-                            <code>"labbook.rest(\"POST\", \"/api/2.0/mlflow/runs/create\", {experiment_id: \""{id.get_value()}"\"})"</code>
-                            " in the browser console."
-                        </p>
-                    </div>
-                }.into_any(),
-                Some(Ok(list)) => view! { <RunsTable runs=list/> }.into_any(),
-            }}
-        </section>
-    }
-}
-
-#[component]
-fn NewRunForm(experiment_id: String, on_done: Callback<()>) -> impl IntoView {
-    let app = use_app();
-    let action: NameAction = Callback::new(move |run_name: String| {
-        let tracker = app.tracker();
-        let experiment_id = experiment_id.clone();
-        async move {
-            tracker
-                .create_run(NewRun {
-                    experiment_id,
-                    user_id: UI_USER.to_owned(),
-                    run_name: (!run_name.is_empty()).then_some(run_name),
-                    start_time: Some(now_ms()),
-                    tags: vec![],
-                })
-                .await?;
-            on_done.run(());
-            Ok(())
-        }
-        .boxed_local()
-    });
-    view! {
-        <NameForm placeholder="Run name (optional)" input_testid="run-name-input"
-            button_testid="run-create" button_label="Create run" action=action/>
-    }
-}
-
-/// The union of keys over runs, sorted.
-fn keys_of<'a>(runs: &'a [Run], keys: impl Fn(&'a Run) -> Vec<&'a str>) -> Vec<String> {
-    let mut all: Vec<String> = runs.iter().flat_map(keys).map(str::to_owned).collect();
-    all.sort();
-    all.dedup();
-    all
-}
-
-#[component]
-fn RunsTable(runs: Vec<Run>) -> impl IntoView {
-    let route = use_route_signal();
-    let metric_keys = keys_of(&runs, |r| {
-        r.data.metrics.iter().map(|m| m.key.as_str()).collect()
-    });
-    let param_keys = keys_of(&runs, |r| {
-        r.data.params.iter().map(|p| p.key.as_str()).collect()
-    });
-    let now = now_ms();
-    let keep_query = route.get_untracked().query;
-    let header = view! {
-        <tr>
-            <th>"Run name"</th>
-            <th>"Status"</th>
-            <th>"Created"</th>
-            <th>"Duration"</th>
-            <th>"User"</th>
-            {metric_keys.iter().map(|k| view! { <th class="metric" title="latest value of the metric">{k.clone()}</th> }).collect_view()}
-            {param_keys.iter().map(|k| view! { <th class="param" title="parameter">{k.clone()}</th> }).collect_view()}
-        </tr>
-    };
-    let rows = runs
-        .iter()
-        .map(|run| {
-            let info = &run.info;
-            let mut target = Route::page(Page::Run {
-                experiment_id: info.experiment_id.clone(),
-                run_id: info.run_id.clone(),
-            });
-            target.query = keep_query.clone();
-            let metrics = metric_keys
-                .iter()
-                .map(|k| {
-                    let value = run.latest_metric(k).map(|m| format::number(m.value));
-                    view! { <td class="num">{value}</td> }
-                })
-                .collect_view();
-            let params = param_keys
-                .iter()
-                .map(|k| view! { <td>{run.param(k).map(str::to_owned)}</td> })
-                .collect_view();
-            let status = info.status.as_str();
-            view! {
-                <tr data-testid="run-row" data-run-id=info.run_id.clone()
-                    class:deleted=info.lifecycle_stage == LifecycleStage::Deleted>
-                    <td><a href=target.to_hash()>{display_name(run)}</a></td>
-                    <td><span class=format!("status {}", status.to_ascii_lowercase())>{status}</span></td>
-                    <td>{info.start_time.map(format::time)}</td>
-                    <td>{run.duration_ms(now).map(format::duration)}</td>
-                    <td>{info.user_id.clone()}</td>
-                    {metrics}
-                    {params}
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="table-scroll">
-            <table class="runs-table" data-testid="runs-table">
-                <thead>{header}</thead>
-                <tbody>{rows}</tbody>
-            </table>
         </div>
     }
 }

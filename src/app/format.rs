@@ -63,6 +63,22 @@ pub fn bytes(size: u64) -> String {
     }
 }
 
+/// `text` made safe to put in HTML, as element content or a quoted attribute value.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +102,13 @@ mod tests {
         assert_eq!(duration(7_200_000), "2.0h");
         assert_eq!(bytes(82), "82 B");
         assert_eq!(bytes(1536), "1.5 KB");
+    }
+
+    #[test]
+    fn escapes_html() {
+        assert_eq!(
+            html_escape(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 }

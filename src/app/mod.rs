@@ -9,6 +9,7 @@ mod experiments;
 pub mod format;
 pub mod route;
 mod run_page;
+mod runs;
 mod transfer;
 mod widgets;
 

@@ -142,6 +142,19 @@ pub fn navigate(route: &Route) {
     let _ = window().location().set_hash(&route.to_hash());
 }
 
+/// Puts `route` in the address bar in place of the current entry (for settings that change
+/// as the user types or clicks, which Back should not replay one by one).
+pub fn replace(signal: RwSignal<Route>, route: Route) {
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&route.to_hash()),
+        );
+    }
+    signal.set(route);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

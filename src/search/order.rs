@@ -92,19 +92,19 @@ enum SortValue<'a> {
 
 /// Compares by one key as MLflow does: values first in the asked direction, then NaN, then
 /// missing values, whatever the direction.
-fn compare_by(a: Option<SortValue>, b: Option<SortValue>, ascending: bool) -> Ordering {
+fn compare_by(a: &Option<SortValue>, b: &Option<SortValue>, ascending: bool) -> Ordering {
     let tier = |v: &Option<SortValue>| match v {
         None => 2,
         Some(SortValue::Number(n)) if n.is_nan() => 1,
         Some(_) => 0,
     };
-    let (ta, tb) = (tier(&a), tier(&b));
+    let (ta, tb) = (tier(a), tier(b));
     if ta != tb || ta != 0 {
         return ta.cmp(&tb);
     }
     let order = match (a, b) {
         (Some(SortValue::Number(x)), Some(SortValue::Number(y))) => {
-            x.partial_cmp(&y).unwrap_or(Ordering::Equal)
+            x.partial_cmp(y).unwrap_or(Ordering::Equal)
         }
         (Some(SortValue::Text(x)), Some(SortValue::Text(y))) => x.cmp(y),
         (Some(SortValue::Number(_)), _) => Ordering::Less,
@@ -117,17 +117,52 @@ fn compare_by(a: Option<SortValue>, b: Option<SortValue>, ascending: bool) -> Or
     }
 }
 
+/// The order of `items` by `keys` (positions, first to last), computing each item's values
+/// once rather than at every comparison.
+fn sorted_order<'v, T>(
+    items: &'v [T],
+    keys: &[OrderKey],
+    value: impl Fn(&'v T, &OrderKey) -> Option<SortValue<'v>>,
+) -> Vec<usize> {
+    let values: Vec<Vec<Option<SortValue>>> = items
+        .iter()
+        .map(|item| keys.iter().map(|k| value(item, k)).collect())
+        .collect();
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| {
+        keys.iter()
+            .enumerate()
+            .map(|(n, k)| compare_by(&values[a][n], &values[b][n], k.ascending))
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
+    });
+    order
+}
+
+/// Sorts `items` by `keys`.
 fn sort_by_keys<T>(
     items: &mut [T],
     keys: &[OrderKey],
     value: impl for<'a> Fn(&'a T, &OrderKey) -> Option<SortValue<'a>>,
 ) {
-    items.sort_by(|a, b| {
-        keys.iter()
-            .map(|k| compare_by(value(a, k), value(b, k), k.ascending))
-            .find(|o| o.is_ne())
-            .unwrap_or(Ordering::Equal)
-    });
+    let order = sorted_order(items, keys, value);
+    apply_permutation(items, order);
+}
+
+/// Reorders `items` so that the item at `permutation[i]` ends up at `i`, by swaps.
+fn apply_permutation<T>(items: &mut [T], mut permutation: Vec<usize>) {
+    for start in 0..items.len() {
+        let mut at = start;
+        loop {
+            let from = permutation[at];
+            permutation[at] = at;
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 fn time(t: Option<i64>) -> Option<SortValue<'static>> {
@@ -156,16 +191,28 @@ fn run_value<'a>(run: &'a Run, key: &OrderKey) -> Option<SortValue<'a>> {
     }
 }
 
-/// Sorts runs as MLflow does: by the given keys, then by start time (newest first) unless
-/// ordered by it already, then by run id.
-pub fn sort_runs(runs: &mut [Run], order: &[OrderKey]) {
+/// The given keys, then start time (newest first) unless ordered by it already, then run id.
+fn run_keys(order: &[OrderKey]) -> Vec<OrderKey> {
     let mut keys: Vec<OrderKey> = order.to_vec();
     let by_start = |k: &OrderKey| k.entity == Entity::Attribute && k.key == "start_time";
     if !keys.iter().any(by_start) {
         keys.push(OrderKey::attribute("start_time", false));
     }
     keys.push(OrderKey::attribute("run_id", true));
-    sort_by_keys(runs, &keys, run_value);
+    keys
+}
+
+/// Sorts runs as MLflow does (see [`run_keys`]).
+pub fn sort_runs(runs: &mut [Run], order: &[OrderKey]) {
+    sort_by_keys(runs, &run_keys(order), run_value);
+}
+
+/// Sorts positions into `runs` as [`sort_runs`] sorts the runs, leaving `runs` in place.
+pub fn sort_run_indices(runs: &[Run], indices: &mut [usize], order: &[OrderKey]) {
+    let order = sorted_order(indices, &run_keys(order), |&i, key| {
+        run_value(&runs[i], key)
+    });
+    apply_permutation(indices, order);
 }
 
 fn experiment_value<'a>(experiment: &'a Experiment, key: &OrderKey) -> Option<SortValue<'a>> {
