@@ -209,6 +209,72 @@ struct Line {
     index: usize,
     depth: usize,
     children: usize,
+    /// For a group's header line: which group (then `index` is unused).
+    group: Option<usize>,
+}
+
+/// What runs are grouped by (the URL's `group`): a param, a tag, or a dataset field.
+#[derive(Debug, Clone, PartialEq)]
+enum GroupBy {
+    Param(String),
+    Tag(String),
+    Dataset(String),
+}
+
+impl GroupBy {
+    fn parse(text: &str) -> Option<GroupBy> {
+        match text.split_once('.')? {
+            ("params", key) => Some(GroupBy::Param(key.to_owned())),
+            ("tags", key) => Some(GroupBy::Tag(key.to_owned())),
+            ("datasets", field @ ("name" | "digest" | "context")) => {
+                Some(GroupBy::Dataset(field.to_owned()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The groups a run belongs to: one value, or one per dataset it used.
+    fn values(&self, run: &Run) -> Vec<String> {
+        let values: Vec<String> = match self {
+            GroupBy::Param(key) => run.param(key).map(str::to_owned).into_iter().collect(),
+            GroupBy::Tag(key) => run.tag(key).map(str::to_owned).into_iter().collect(),
+            GroupBy::Dataset(field) => run
+                .inputs
+                .iter()
+                .filter_map(|input| match field.as_str() {
+                    "name" => Some(input.dataset.name.clone()),
+                    "digest" => Some(input.dataset.digest.clone()),
+                    _ => input
+                        .tags
+                        .iter()
+                        .find(|t| t.key == crate::domain::DATASET_CONTEXT_TAG)
+                        .map(|t| t.value.clone()),
+                })
+                .collect(),
+        };
+        if values.is_empty() {
+            vec![NO_VALUE.to_owned()]
+        } else {
+            values
+        }
+    }
+}
+
+/// The group of runs that lack the grouped value.
+const NO_VALUE: &str = "(none)";
+
+/// Runs sharing a value of the grouped key.
+#[derive(Debug, Clone, PartialEq)]
+struct Group {
+    value: String,
+    members: Vec<usize>,
+}
+
+impl Group {
+    /// Its key in the set of expanded rows.
+    fn open_key(&self) -> String {
+        format!("group:{}", self.value)
+    }
 }
 
 /// What the table shows: runs matching the filter, sorted, as a tree.
@@ -217,11 +283,19 @@ struct Shown {
     lines: Vec<Line>,
     /// Runs matching the filter, expanded or not.
     matching: Vec<usize>,
+    groups: Vec<Group>,
 }
 
-/// Filters and sorts `runs`, then nests children under their parents (when both match),
-/// showing the children of `expanded` runs.
-fn arrange(runs: &[Run], filter: &Filter, sort: &[String], expanded: &HashSet<String>) -> Shown {
+/// Filters and sorts `runs`; then either groups them (groups in order of their value, runs
+/// without one last) or nests children under their parents (when both match), showing what
+/// is in `expanded`.
+fn arrange(
+    runs: &[Run],
+    filter: &Filter,
+    sort: &[String],
+    expanded: &HashSet<String>,
+    group: Option<&GroupBy>,
+) -> Shown {
     let order: Vec<_> = sort
         .iter()
         .filter_map(|c| parse_order_by(Target::Runs, c).ok())
@@ -230,6 +304,46 @@ fn arrange(runs: &[Run], filter: &Filter, sort: &[String], expanded: &HashSet<St
         .filter(|&i| filter.matches_run(&runs[i]))
         .collect();
     sort_run_indices(runs, &mut matching, &order);
+    if let Some(group) = group {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut at: HashMap<String, usize> = HashMap::new();
+        for &i in &matching {
+            for value in group.values(&runs[i]) {
+                let slot = *at.entry(value.clone()).or_insert_with(|| {
+                    groups.push(Group {
+                        value,
+                        members: Vec::new(),
+                    });
+                    groups.len() - 1
+                });
+                groups[slot].members.push(i);
+            }
+        }
+        groups
+            .sort_by(|a, b| (a.value == NO_VALUE, &a.value).cmp(&(b.value == NO_VALUE, &b.value)));
+        let mut lines = Vec::new();
+        for (g, group) in groups.iter().enumerate() {
+            lines.push(Line {
+                index: group.members[0],
+                depth: 0,
+                children: group.members.len(),
+                group: Some(g),
+            });
+            if expanded.contains(&group.open_key()) {
+                lines.extend(group.members.iter().map(|&i| Line {
+                    index: i,
+                    depth: 1,
+                    children: 0,
+                    group: None,
+                }));
+            }
+        }
+        return Shown {
+            lines,
+            matching,
+            groups,
+        };
+    }
     let present: HashSet<&str> = matching
         .iter()
         .map(|&i| runs[i].info.run_id.as_str())
@@ -253,13 +367,18 @@ fn arrange(runs: &[Run], filter: &Filter, sort: &[String], expanded: &HashSet<St
             index: i,
             depth,
             children: kids.len(),
+            group: None,
         });
         // Depth is bounded, so a parent cycle in odd data cannot loop forever.
         if expanded.contains(id) && depth < 32 {
             stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
         }
     }
-    Shown { lines, matching }
+    Shown {
+        lines,
+        matching,
+        groups: Vec::new(),
+    }
 }
 
 /// The fixed columns: label, id (the `order_by` clause that sorts by it), sortable.
@@ -295,7 +414,10 @@ struct Visible {
     /// Changes whenever anything drawn in the row may have changed, so the row is rebuilt.
     key: String,
     position: usize,
+    /// Empty for a group's header row.
     run_id: String,
+    /// A group's header row: its key among expanded rows, and its runs.
+    group: Option<(String, Vec<String>)>,
     depth: usize,
     deleted: bool,
     cells: String,
@@ -309,6 +431,7 @@ fn row_cells(
     line: &Line,
     columns: &[Column],
     route: &Route,
+    experiment_names: &HashMap<String, String>,
     open: bool,
     now: i64,
 ) -> String {
@@ -334,6 +457,13 @@ fn row_cells(
             line.children
         );
     }
+    if let Some(experiment) = experiment_names.get(&info.experiment_id) {
+        let _ = write!(
+            html,
+            r#"<span class="badge experiment" title="experiment">{}</span> "#,
+            esc(experiment)
+        );
+    }
     let status = info.status.as_str();
     let _ = write!(
         html,
@@ -355,6 +485,67 @@ fn row_cells(
             r#"<div class="td {}" role="cell" style="width:var(--w{})" title="{value}">{value}</div>"#,
             column.class(),
             n + 1 + FIXED.len(),
+        );
+    }
+    html
+}
+
+/// A group's header cells, as HTML: its value and size, then min / mean / max of each metric
+/// column over its runs, and the value of each param or tag column its runs share.
+fn group_cells(group: &Group, runs: &[Run], columns: &[Column], open: bool) -> String {
+    use format::html_escape as esc;
+    use std::fmt::Write;
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        r#"<div class="td name group" role="cell" style="width:calc(var(--w1) + var(--w2) + var(--w3) + var(--w4) + var(--w5))"><button class="expander" data-testid="group-expand" data-action="expand-group" title="Show or hide the runs of this group">{}</button><b>{}</b> <span class="muted">({} {})</span></div>"#,
+        if open { "▾" } else { "▸" },
+        esc(&group.value),
+        group.members.len(),
+        if group.members.len() == 1 {
+            "run"
+        } else {
+            "runs"
+        },
+    );
+    for (n, column) in columns.iter().enumerate() {
+        let members = group.members.iter().map(|&i| &runs[i]);
+        let value = match column {
+            Column::Metric(key) => {
+                let values: Vec<f64> = members
+                    .filter_map(|r| r.latest_metric(key).map(|m| m.value))
+                    .filter(|v| !v.is_nan())
+                    .collect();
+                if values.is_empty() {
+                    String::new()
+                } else {
+                    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+                    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    let mean = values.iter().sum::<f64>() / values.len() as f64;
+                    format!(
+                        "{} / {} / {}",
+                        format::number(min),
+                        format::number(mean),
+                        format::number(max)
+                    )
+                }
+            }
+            _ => {
+                let mut values = members.map(|r| column.cell(r));
+                let first = values.next().flatten();
+                if values.all(|v| v == first) {
+                    first.unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            }
+        };
+        let _ = write!(
+            html,
+            r#"<div class="td {}" role="cell" style="width:var(--w{})" title="{value}" data-testid="group-cell">{value}</div>"#,
+            column.class(),
+            n + 1 + FIXED.len(),
+            value = esc(&value)
         );
     }
     html
@@ -500,13 +691,49 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
     let route = use_route_signal();
     let view = Memo::new(move |_| view_type(&route.get()));
     let id = StoredValue::new(experiment_id);
+    // Other experiments whose runs are shown too (the URL's `with`).
+    let also = Memo::new(move |_| {
+        route.with(|r| {
+            r.get("with")
+                .map(|v| {
+                    v.split(',')
+                        .filter(|x| !x.is_empty() && *x != id.get_value())
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let experiments = LocalResource::new(move || {
+        let tracker = app.tracker();
+        app.revision.track();
+        async move {
+            tracker
+                .experiments(ViewType::ActiveOnly)
+                .await
+                .unwrap_or_default()
+        }
+    });
+    // Experiment names by id, when runs of several experiments are shown.
+    let names = Memo::new(move |_| {
+        if also.with(Vec::is_empty) {
+            return HashMap::new();
+        }
+        experiments
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.experiment_id, e.name))
+            .collect::<HashMap<_, _>>()
+    });
     let runs = LocalResource::new(move || {
         let tracker = app.tracker();
         app.revision.track();
         let view = view.get();
-        let id = id.get_value();
+        let mut ids = vec![id.get_value()];
+        ids.extend(also.get());
         async move {
-            let mut runs = tracker.runs(&[id], view).await?;
+            let mut runs = tracker.runs(&ids, view).await?;
             sort_runs(&mut runs, &[]);
             Ok::<_, DomainError>(Rc::new(runs))
         }
@@ -552,6 +779,7 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
         route.with(|r| chosen_columns(r, &id.get_value(), &keys))
     });
     let expanded = RwSignal::new(HashSet::<String>::new());
+    let group = Memo::new(move |_| route.with(|r| r.get("group").and_then(GroupBy::parse)));
 
     // What is typed stays, valid or not; only a valid filter reaches the URL and the table.
     let typed = RwSignal::new(applied_filter.get_untracked());
@@ -581,7 +809,8 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
             return Shown::default();
         };
         let filter = Filter::parse(Target::Runs, &applied_filter.get()).unwrap_or_default();
-        expanded.with(|open| sort.with(|s| arrange(&runs, &filter, s, open)))
+        let group = group.get();
+        expanded.with(|open| sort.with(|s| arrange(&runs, &filter, s, open, group.as_ref())))
     });
 
     // Virtual scrolling.
@@ -597,6 +826,14 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
         (first, (first + count).min(total))
     });
     let cursor = RwSignal::new(None::<usize>);
+    // Shows or hides a parent's children or a group's runs.
+    let toggle_open = move |key: String| {
+        expanded.update(|open| {
+            if !open.remove(&key) {
+                open.insert(key);
+            }
+        })
+    };
     // What every drawn row depends on besides its line: a change rebuilds the rows on screen.
     let generation = Memo::new(move |_| {
         use std::hash::{Hash, Hasher};
@@ -611,6 +848,7 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
             ids.hash(&mut hasher);
         });
         route.with(|r| r.query.hash(&mut hasher));
+        names.with(|n| n.len().hash(&mut hasher));
         hasher.finish()
     });
     let visible = Memo::new(move |_| {
@@ -630,14 +868,38 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
                             .map(|(offset, line)| {
                                 let run = &runs[line.index];
                                 let position = first + offset;
+                                if let Some(g) = line.group {
+                                    let group = &shown.groups[g];
+                                    let key = group.open_key();
+                                    let is_open = open.contains(&key);
+                                    return Visible {
+                                        key: format!("{generation}:{position}:g{g}"),
+                                        position,
+                                        run_id: String::new(),
+                                        group: Some((
+                                            key,
+                                            group
+                                                .members
+                                                .iter()
+                                                .map(|&i| runs[i].info.run_id.clone())
+                                                .collect(),
+                                        )),
+                                        depth: 0,
+                                        deleted: false,
+                                        cells: group_cells(group, &runs, columns, is_open),
+                                    };
+                                }
                                 let is_open = open.contains(&run.info.run_id);
                                 Visible {
                                     key: format!("{generation}:{position}:{}", line.index),
                                     position,
                                     run_id: run.info.run_id.clone(),
+                                    group: None,
                                     depth: line.depth,
                                     deleted: run.info.lifecycle_stage == LifecycleStage::Deleted,
-                                    cells: row_cells(run, line, columns, route, is_open, now),
+                                    cells: names.with(|names| {
+                                        row_cells(run, line, columns, route, names, is_open, now)
+                                    }),
                                 }
                             })
                             .collect::<Vec<_>>()
@@ -671,6 +933,14 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
         toggle_in(&mut ids, run_id);
         set_selection(ids);
     };
+    let select_many = move |run_ids: Vec<String>, on: bool| {
+        let mut ids = selected.get_untracked();
+        ids.retain(|id| !run_ids.contains(id));
+        if on {
+            ids.extend(run_ids);
+        }
+        set_selection(ids);
+    };
     let scroll_to = move |line: usize| {
         if let Some(el) = scroller.get_untracked() {
             let top = line as f64 * ROW_HEIGHT;
@@ -689,7 +959,22 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
             return;
         }
         let at = cursor.get_untracked();
-        let index_at = |line: usize| shown.with_untracked(|s| s.lines.get(line).map(|l| l.index));
+        let index_at = |line: usize| {
+            shown.with_untracked(|s| {
+                s.lines
+                    .get(line)
+                    .filter(|l| l.group.is_none())
+                    .map(|l| l.index)
+            })
+        };
+        let group_at = |line: usize| {
+            shown.with_untracked(|s| {
+                s.lines
+                    .get(line)
+                    .and_then(|l| l.group)
+                    .map(|g| s.groups[g].open_key())
+            })
+        };
         match ev.key().as_str() {
             "ArrowDown" | "j" => {
                 ev.prevent_default();
@@ -713,6 +998,9 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
                 if let Some(index) = at.and_then(index_at) {
                     ev.prevent_default();
                     open_run(index);
+                } else if let Some(key) = at.and_then(group_at) {
+                    ev.prevent_default();
+                    toggle_open(key);
                 }
             }
             " " | "x" => {
@@ -878,21 +1166,19 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
         else {
             return;
         };
-        let Some(row) = target.closest("[data-run-id]").ok().flatten() else {
+        let Some(row) = target.closest("[data-position]").ok().flatten() else {
             return;
         };
         let run_id = row.get_attribute("data-run-id").unwrap_or_default();
+        let group_key = row.get_attribute("data-group").unwrap_or_default();
         let action = target
             .closest("[data-action]")
             .ok()
             .flatten()
             .and_then(|el| el.get_attribute("data-action"));
         match action.as_deref() {
-            Some("expand") => expanded.update(|open| {
-                if !open.remove(&run_id) {
-                    open.insert(run_id);
-                }
-            }),
+            Some("expand") => toggle_open(run_id),
+            Some("expand-group") => toggle_open(group_key),
             _ => {
                 if let Some(position) = row
                     .get_attribute("data-position")
@@ -930,6 +1216,52 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
                         <option value="active">"Active"</option>
                         <option value="deleted">"Deleted"</option>
                         <option value="all">"All"</option>
+                    </select>
+                    <details class="column-picker" data-testid="experiment-picker">
+                        <summary class="button secondary">"Experiments"</summary>
+                        <div class="options">
+                            {move || experiments.get().unwrap_or_default().into_iter()
+                                .filter(|e| e.experiment_id != id.get_value())
+                                .map(|e| {
+                                    let eid = e.experiment_id.clone();
+                                    let (checked_id, attr_id) = (eid.clone(), eid.clone());
+                                    view! {
+                                        <label data-testid="experiment-option" data-experiment-id=attr_id>
+                                            <input type="checkbox"
+                                                prop:checked=move || also.with(|a| a.contains(&checked_id))
+                                                on:change=move |_| {
+                                                    let mut ids = also.get_untracked();
+                                                    toggle_in(&mut ids, eid.clone());
+                                                    let joined = ids.join(",");
+                                                    let current = route.get_untracked();
+                                                    replace(route, current.with("with", (!ids.is_empty()).then_some(joined.as_str())));
+                                                }/>
+                                            {format!("Also show runs of {}", e.name)}
+                                        </label>
+                                    }
+                                }).collect_view()}
+                        </div>
+                    </details>
+                    <select data-testid="group-by" title="Group runs by a param, tag or dataset"
+                        on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            let current = route.get_untracked();
+                            replace(route, current.with("group", (!value.is_empty()).then_some(value.as_str())));
+                        }>
+                        <option value="">"No grouping"</option>
+                        {move || {
+                            let current = route.with(|r| r.get("group").unwrap_or("").to_owned());
+                            let keys = keys.get();
+                            keys.params.iter().map(|k| format!("params.{k}"))
+                                .chain(keys.tags.iter().map(|k| format!("tags.{k}")))
+                                .chain(["datasets.name", "datasets.digest", "datasets.context"].map(str::to_owned))
+                                .map(|value| {
+                                    let chosen = value == current;
+                                    let label = format!("Group by {value}");
+                                    view! { <option value=value selected=chosen>{label}</option> }
+                                })
+                                .collect_view()
+                        }}
                     </select>
                     <ColumnPicker keys=keys columns=columns toggle=Callback::new(toggle_column)/>
                     <Show when=move || !deleted.get()>
@@ -1054,25 +1386,51 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
                                 on:click=move |ev| row_event(&ev)>
                                 <For each=move || visible.get() key=|row| row.key.clone() let:row>
                                     {
-                                        let (check_id, toggle_id, class_id) = (row.run_id.clone(), row.run_id.clone(), row.run_id.clone());
                                         let position = row.position;
-                                        view! {
-                                            <div class="row" role="row" data-testid="run-row" data-run-id=row.run_id.clone()
-                                                data-depth=row.depth data-position=position
-                                                style:top=format!("{}px", position as f64 * ROW_HEIGHT)
-                                                class:deleted=row.deleted
-                                                class:selected=move || selected.with(|s| s.contains(&class_id))
-                                                class:cursor=move || cursor.get() == Some(position)>
-                                                <div class="td select" role="cell" style="width:var(--w0)">
-                                                    <input type="checkbox" data-testid="run-select" aria-label="Select run"
-                                                        prop:checked=move || selected.with(|s| s.contains(&check_id))
-                                                        on:click=move |ev| {
-                                                            ev.stop_propagation();
-                                                            toggle_selected(toggle_id.clone());
-                                                        }/>
-                                                </div>
-                                                <div class="cells" inner_html=row.cells></div>
-                                            </div>
+                                        let top = format!("{}px", position as f64 * ROW_HEIGHT);
+                                        match row.group {
+                                            Some((key, members)) => {
+                                                let ids = members.clone();
+                                                let all_in = move |s: &Vec<String>| members.iter().all(|m| s.contains(m));
+                                                let (checked, toggle) = (all_in.clone(), all_in);
+                                                view! {
+                                                    <div class="row group" role="row" data-testid="group-row" data-group=key
+                                                        data-position=position style:top=top
+                                                        class:cursor=move || cursor.get() == Some(position)>
+                                                        <div class="td select" role="cell" style="width:var(--w0)">
+                                                            <input type="checkbox" data-testid="group-select" aria-label="Select the runs of this group"
+                                                                prop:checked=move || selected.with(&checked)
+                                                                on:click=move |ev| {
+                                                                    ev.stop_propagation();
+                                                                    let on = !selected.with_untracked(&toggle);
+                                                                    select_many(ids.clone(), on);
+                                                                }/>
+                                                        </div>
+                                                        <div class="cells" inner_html=row.cells></div>
+                                                    </div>
+                                                }.into_any()
+                                            }
+                                            None => {
+                                                let (check_id, toggle_id, class_id) = (row.run_id.clone(), row.run_id.clone(), row.run_id.clone());
+                                                view! {
+                                                    <div class="row" role="row" data-testid="run-row" data-run-id=row.run_id.clone()
+                                                        data-depth=row.depth data-position=position
+                                                        style:top=top
+                                                        class:deleted=row.deleted
+                                                        class:selected=move || selected.with(|s| s.contains(&class_id))
+                                                        class:cursor=move || cursor.get() == Some(position)>
+                                                        <div class="td select" role="cell" style="width:var(--w0)">
+                                                            <input type="checkbox" data-testid="run-select" aria-label="Select run"
+                                                                prop:checked=move || selected.with(|s| s.contains(&check_id))
+                                                                on:click=move |ev| {
+                                                                    ev.stop_propagation();
+                                                                    toggle_selected(toggle_id.clone());
+                                                                }/>
+                                                        </div>
+                                                        <div class="cells" inner_html=row.cells></div>
+                                                    </div>
+                                                }.into_any()
+                                            }
                                         }
                                     }
                                 </For>

@@ -146,3 +146,48 @@ test('nested runs show as a tree under their parents', async ({ page }) => {
   await expect(page.getByTestId('run-row')).toHaveCount(4);
   await expect(page.getByTestId('run-row').filter({ hasText: 'grandchild' })).toHaveAttribute('data-depth', '2');
 });
+
+test('group runs with metric ranges per group, and show runs of several experiments', async ({ page }) => {
+  const app = new Labbook(page);
+  await app.open();
+  const first = await app.ok('POST', '/api/2.0/mlflow/experiments/create', { name: 'grouping' });
+  const second = await app.ok('POST', '/api/2.0/mlflow/experiments/create', { name: 'other-experiment' });
+  const log = async (experiment_id: string, name: string, kind: string, loss: number) => {
+    const { run } = await app.ok('POST', '/api/2.0/mlflow/runs/create', { experiment_id, run_name: name });
+    await app.ok('POST', '/api/2.0/mlflow/runs/log-batch', {
+      run_id: run.info.run_id,
+      metrics: [{ key: 'loss', value: loss, timestamp: 1, step: 0 }],
+      params: [{ key: 'kind', value: kind }],
+    });
+    return run.info.run_id as string;
+  };
+  const a = await log(first.experiment_id, 'a', 'linear', 3);
+  await log(first.experiment_id, 'b', 'tree', 1);
+  const c = await log(first.experiment_id, 'c', 'linear', 2);
+  await log(second.experiment_id, 'd', 'tree', 5);
+  await app.open(`#/experiments/${first.experiment_id}`);
+  await expect(page.getByTestId('runs-count')).toHaveText('3 runs');
+
+  await page.getByTestId('group-by').selectOption('params.kind');
+  await expect(page.getByTestId('group-row')).toHaveCount(2);
+  await expect(page.getByTestId('run-row')).toHaveCount(0);
+  const linear = page.getByTestId('group-row').filter({ hasText: 'linear' });
+  await expect(linear).toContainText('(2 runs)');
+  await expect(linear).toContainText('2 / 2.5 / 3');
+  await linear.getByTestId('group-expand').click();
+  await expect(page.getByTestId('run-row')).toHaveCount(2);
+  await linear.getByTestId('group-select').click();
+  await expect(page.getByTestId('selection-count')).toHaveText('2 runs selected');
+  expect(decodeURIComponent(page.url())).toContain('group=params.kind');
+  for (const id of [a, c]) expect(decodeURIComponent(page.url())).toContain(id);
+
+  await page.getByTestId('group-by').selectOption('');
+  await page.getByTestId('experiment-picker').locator('summary').click();
+  await page.getByTestId('experiment-option').filter({ hasText: 'other-experiment' }).locator('input').check();
+  await expect(page.getByTestId('runs-count')).toHaveText('4 runs');
+  await expect(page.getByTestId('run-row').filter({ hasText: 'd' }).last()).toContainText('other-experiment');
+  await page.getByTestId('search-input').fill('metrics.loss > 2.5');
+  await expect(page.getByTestId('runs-count')).toHaveText('2 of 4 runs');
+  await app.reload();
+  await expect(page.getByTestId('runs-count')).toHaveText('2 of 4 runs');
+});
