@@ -325,7 +325,7 @@ fn refuses_what_mlflow_refuses() {
         // Lists.
         (
             "attributes.status IN ('A')",
-            "Only the 'run_id' attribute supports comparison with a list",
+            "Only ['run_id'] attributes support comparison with a list",
         ),
         ("run_id IN ()", "expected a non-empty list of string values"),
         ("run_id IN ('a' 'b')", "got different type in list"),
@@ -775,7 +775,7 @@ fn filters_experiments_as_mlflow_does() {
         ("attributes.name = 'a'", "Invalid entity type 'attributes'"),
         ("metrics.x > 1", "Invalid entity type 'metrics'"),
         ("experiment_id = '1'", "Invalid attribute key"),
-        ("name IN ('a')", "Only the 'run_id' attribute"),
+        ("name IN ('a')", "Only ['run_id'] attributes"),
         ("creation_time LIKE 1", "Invalid comparator"),
         ("name > 'a'", "Invalid comparator"),
     ] {
@@ -821,7 +821,7 @@ fn filters_the_registry_as_mlflow_does() {
         ("run_id = 'x'", "Invalid attribute key"),
         ("metrics.x > 1", "Invalid entity type"),
         ("name = RM1", "value is either not quoted"),
-        ("name IN ('RM1')", "Only the 'run_id' attribute"),
+        ("name IN ('RM1')", "Only ['run_id'] attributes"),
         ("name > 'a'", "Invalid comparator"),
     ] {
         refused(Target::RegisteredModels, text, expected);

@@ -385,7 +385,10 @@ impl<'a> Parser<'a> {
             Op::IsNull | Op::IsNotNull => {
                 if !matches!(entity, Entity::Param | Entity::Tag) {
                     return Err(self.error(
-                        "IS NULL / IS NOT NULL is only supported for tags and params",
+                        format!(
+                            "IS NULL / IS NOT NULL is only supported for tags and params, not for '{}' '{key}'",
+                            entity.name()
+                        ),
                         span,
                     ));
                 }
@@ -690,7 +693,7 @@ impl<'a> Parser<'a> {
             return Err(self.error(
                 match entity {
                     Entity::Attribute => {
-                        "Only the 'run_id' attribute supports comparison with a list of quoted string values.".to_owned()
+                        "Only ['run_id'] attributes support comparison with a list of quoted string values.".to_owned()
                     }
                     Entity::Metric => format!("Expected numeric value type for metric. Found {text}"),
                     _ => format!(
