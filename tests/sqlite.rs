@@ -39,7 +39,7 @@ fn imported() -> Tracker<MemStore> {
     let mut store = SqliteStore::open("mlflow.db", bytes).unwrap();
     let mut files = Vec::new();
     tree(&dir, &dir.join("mlruns"), &mut files);
-    assert_eq!(store.attach_artifacts(files), 5);
+    assert_eq!(store.attach_artifacts(files), (5, 0));
     let snapshot = store.finish().unwrap();
     let tracker = Tracker::new(MemStore::new());
     block_on(tracker.ensure_default_experiment()).unwrap();
@@ -198,5 +198,89 @@ fn a_bundle_carries_the_registry() {
     assert_eq!(
         missing.unwrap_err().message,
         "Model Version (name=nyc-taxi-regressor, version=9) not found"
+    );
+}
+
+#[test]
+fn an_mlflow_3_database_brings_its_logged_models() {
+    // Written by MLflow 3.17 itself (scripts/record-mlflow3-sqlite).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mlflow3-sqlite");
+    let mut store =
+        SqliteStore::open("mlflow.db", std::fs::read(dir.join("mlflow.db")).unwrap()).unwrap();
+    let mut files = Vec::new();
+    tree(&dir, &dir.join("mlruns"), &mut files);
+    assert_eq!(store.attach_artifacts(files), (0, 1));
+    let snapshot = store.finish().unwrap();
+    assert!(snapshot.warnings.is_empty(), "{:?}", snapshot.warnings);
+    let tracker = Tracker::new(MemStore::new());
+    block_on(tracker.ensure_default_experiment()).unwrap();
+    block_on(tracker.import(snapshot, &mut |_, _| Ok(()))).unwrap();
+
+    let experiments = block_on(handle(
+        &tracker,
+        "GET",
+        "/api/2.0/mlflow/experiments/get-by-name?experiment_name=mlflow3-sqlite-models",
+        None,
+    ))
+    .unwrap();
+    let experiment_id = experiments["experiment"]["experiment_id"].clone();
+    let found = block_on(handle(
+        &tracker,
+        "POST",
+        "/api/2.0/mlflow/logged-models/search",
+        Some(serde_json::json!({"experiment_ids": [experiment_id]})),
+    ))
+    .unwrap();
+    let model = &found["models"][0];
+    assert_eq!(model["info"]["name"], "classifier");
+    assert_eq!(model["info"]["status"], "LOGGED_MODEL_READY");
+    assert_eq!(model["info"]["model_type"], "sklearn");
+    assert_eq!(
+        model["data"]["params"][0],
+        serde_json::json!({"key": "depth", "value": "3"})
+    );
+    let tags: Vec<&str> = model["info"]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"].as_str().unwrap())
+        .collect();
+    assert!(tags.contains(&"stage"), "{tags:?}");
+    let accuracy: Vec<f64> = model["data"]["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(accuracy, [0.91, 0.93]);
+    let run_id = model["info"]["source_run_id"].as_str().unwrap();
+    let run = block_on(handle(
+        &tracker,
+        "GET",
+        &format!("/api/2.0/mlflow/runs/get?run_id={run_id}"),
+        None,
+    ))
+    .unwrap();
+    assert_eq!(run["run"]["info"]["run_name"], "train");
+
+    let model_id = model["info"]["model_id"].as_str().unwrap();
+    let listed = block_on(handle(
+        &tracker,
+        "GET",
+        &format!("/api/2.0/mlflow/logged-models/{model_id}/artifacts/directories"),
+        None,
+    ))
+    .unwrap();
+    assert!(listed.to_string().contains("MLmodel"), "{listed}");
+    let version = block_on(handle(
+        &tracker,
+        "GET",
+        "/api/2.0/mlflow/model-versions/get?name=sqlite-classifier&version=1",
+        None,
+    ))
+    .unwrap();
+    assert_eq!(
+        version["model_version"]["source"],
+        format!("models:/{model_id}")
     );
 }

@@ -280,7 +280,7 @@ async fn run_import(
             let mut store = SqliteStore::open(&name, bytes)?;
             let given = artifacts.take().unwrap_or_default();
             let had_files = !given.is_empty();
-            let runs_with_files = store.attach_artifacts(given);
+            let (runs_with_files, _) = store.attach_artifacts(given);
             if !had_files && store.runs() > 0 {
                 store.note(format!(
                     "{name}: no mlruns folder or zip was given with it, so no run artifacts were imported; choose the database and its mlruns folder (zipped) together"

@@ -17,15 +17,15 @@ use rusqlite::{Connection, OpenFlags, MAIN_DB};
 use super::archive::SourceFile;
 use crate::domain::{
     run_name_or_tag, ArtifactBytes, Dataset, DatasetInput, DomainError, Experiment, LifecycleStage,
-    Metric, ModelVersion, ModelVersionStatus, Param, RegisteredModel, Run, RunData, RunInfo,
-    RunSnapshot, RunStatus, Snapshot, Stage, Tag,
+    LoggedModel, LoggedModelSnapshot, LoggedModelStatus, Metric, ModelVersion, ModelVersionStatus,
+    Param, RegisteredModel, Run, RunData, RunInfo, RunSnapshot, RunStatus, Snapshot, Stage, Tag,
 };
 
 /// Metric rows read in one slice.
 pub const METRIC_SLICE: usize = 50_000;
 
 /// Tables labbook reads; others that hold rows are reported.
-const READ_TABLES: [&str; 17] = [
+const READ_TABLES: [&str; 21] = [
     "experiments",
     "experiment_tags",
     "runs",
@@ -43,6 +43,10 @@ const READ_TABLES: [&str; 17] = [
     "registered_model_aliases",
     "model_versions",
     "model_version_tags",
+    "logged_models",
+    "logged_model_params",
+    "logged_model_tags",
+    "logged_model_metrics",
 ];
 
 /// Whether these bytes are an SQLite database file.
@@ -57,6 +61,8 @@ pub struct SqliteStore {
     snapshot: Snapshot,
     /// Runs by id, as positions in `snapshot.runs`.
     run_index: HashMap<String, usize>,
+    /// MLflow 3 logged models by id, as positions in `snapshot.logged_models`.
+    model_index: HashMap<String, usize>,
     metric_rows: usize,
     metrics_read: usize,
     last_rowid: i64,
@@ -93,6 +99,7 @@ impl SqliteStore {
             connection,
             snapshot: Snapshot::default(),
             run_index: HashMap::new(),
+            model_index: HashMap::new(),
             metric_rows: 0,
             metrics_read: 0,
             last_rowid: 0,
@@ -106,21 +113,32 @@ impl SqliteStore {
         store.read_experiments()?;
         store.read_runs()?;
         store.read_registry()?;
+        store.read_logged_models()?;
         store.metric_rows = store.count("metrics")?;
         Ok(store)
     }
 
     fn tables(&self) -> Result<Vec<String>, DomainError> {
-        let mut statement = self
-            .connection
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .map_err(|e| self.damaged(e))?;
-        let names = statement
-            .query_map([], |row| row.get::<_, String>(0))
+        let names = self.query(
+            "SELECT name FROM sqlite_master WHERE type = 'table'",
+            |row| row.get::<_, String>(0),
+        )?;
+        Ok(names)
+    }
+
+    /// The rows `sql` selects, each made by `row`.
+    fn query<T>(
+        &self,
+        sql: &str,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, DomainError> {
+        let mut statement = self.connection.prepare(sql).map_err(|e| self.damaged(e))?;
+        let rows = statement
+            .query_map([], row)
             .map_err(|e| self.damaged(e))?
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.damaged(e))?;
-        Ok(names)
+            .map_err(|e| self.damaged(e));
+        rows
     }
 
     fn damaged(&self, e: rusqlite::Error) -> DomainError {
@@ -163,7 +181,19 @@ impl SqliteStore {
             }
         }
         for table in tables.iter().filter(|t| !READ_TABLES.contains(&t.as_str())) {
-            let rows = self.count(table)?;
+            // MLflow 3.17+ always has its default workspace; only others are worth a word.
+            let rows = if table == "workspaces" {
+                self.connection
+                    .query_row(
+                        "SELECT count(*) FROM workspaces WHERE name != 'default'",
+                        [],
+                        |row| row.get::<_, i64>(0),
+                    )
+                    .map(|n| n as usize)
+                    .map_err(|e| self.damaged(e))?
+            } else {
+                self.count(table)?
+            };
             if rows > 0 {
                 self.snapshot.warnings.push(format!(
                     "{}: table '{table}' ({rows} rows) is not imported by this version of labbook",
@@ -184,18 +214,13 @@ impl SqliteStore {
     }
 
     fn key_values(&self, sql: &str) -> Result<Vec<(String, String, String)>, DomainError> {
-        let mut statement = self.connection.prepare(sql).map_err(|e| self.damaged(e))?;
-        let rows = statement
-            .query_map([], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                ))
-            })
-            .map_err(|e| self.damaged(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.damaged(e))?;
+        let rows = self.query(sql, |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            ))
+        })?;
         Ok(rows)
     }
 
@@ -208,22 +233,16 @@ impl SqliteStore {
             Self::optional(&columns, "creation_time"),
             Self::optional(&columns, "last_update_time"),
         );
-        let mut statement = self.connection.prepare(&sql).map_err(|e| self.damaged(e))?;
-        let rows = statement
-            .query_map([], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, Option<String>>(2)?,
-                    row.get::<_, Option<String>>(3)?,
-                    row.get::<_, Option<i64>>(4)?,
-                    row.get::<_, Option<i64>>(5)?,
-                ))
-            })
-            .map_err(|e| self.damaged(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.damaged(e))?;
-        drop(statement);
+        let rows = self.query(&sql, |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, Option<i64>>(4)?,
+                row.get::<_, Option<i64>>(5)?,
+            ))
+        })?;
         let tags = if self.tables()?.iter().any(|t| t == "experiment_tags") {
             self.key_values(
                 "SELECT CAST(experiment_id AS TEXT), \"key\", value FROM experiment_tags ORDER BY rowid",
@@ -279,25 +298,19 @@ impl SqliteStore {
             Option<String>,
             Option<String>,
         );
-        let mut statement = self.connection.prepare(&sql).map_err(|e| self.damaged(e))?;
-        let rows: Vec<Row> = statement
-            .query_map([], |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                    row.get(5)?,
-                    row.get(6)?,
-                    row.get(7)?,
-                    row.get(8)?,
-                ))
-            })
-            .map_err(|e| self.damaged(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.damaged(e))?;
-        drop(statement);
+        let rows: Vec<Row> = self.query(&sql, |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+                row.get(7)?,
+                row.get(8)?,
+            ))
+        })?;
         let tables = self.tables()?;
         let has = |t: &str| tables.iter().any(|name| name == t);
         let mut params: HashMap<String, Vec<Param>> = HashMap::new();
@@ -392,23 +405,14 @@ impl SqliteStore {
         } else {
             Vec::new()
         };
-        let mut statement = self
-            .connection
-            .prepare("SELECT name, creation_time, last_updated_time, description FROM registered_models ORDER BY name")
-            .map_err(|e| self.damaged(e))?;
-        let models = statement
-            .query_map([], |row| {
+        let models = self.query("SELECT name, creation_time, last_updated_time, description FROM registered_models ORDER BY name", |row| {
                 Ok((
                     row.get::<_, String>(0)?,
                     row.get::<_, Option<i64>>(1)?,
                     row.get::<_, Option<i64>>(2)?,
                     row.get::<_, Option<String>>(3)?,
                 ))
-            })
-            .map_err(|e| self.damaged(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.damaged(e))?;
-        drop(statement);
+            })?;
         for (name, created, updated, description) in models {
             self.snapshot.registered_models.push(RegisteredModel {
                 tags: model_tags
@@ -444,57 +448,43 @@ impl SqliteStore {
             Self::optional(&columns, "model_id"),
         );
         let version_tags: Vec<(String, i64, String, String)> = if has("model_version_tags") {
-            let mut statement = self
-                .connection
-                .prepare(
-                    "SELECT name, version, \"key\", value FROM model_version_tags ORDER BY rowid",
-                )
-                .map_err(|e| self.damaged(e))?;
-            let rows = statement
-                .query_map([], |row| {
+            self.query(
+                "SELECT name, version, \"key\", value FROM model_version_tags ORDER BY rowid",
+                |row| {
                     Ok((
                         row.get(0)?,
                         row.get(1)?,
                         row.get(2)?,
                         row.get::<_, Option<String>>(3)?.unwrap_or_default(),
                     ))
-                })
-                .map_err(|e| self.damaged(e))?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| self.damaged(e))?;
-            rows
+                },
+            )?
         } else {
             Vec::new()
         };
-        let mut statement = self.connection.prepare(&sql).map_err(|e| self.damaged(e))?;
-        let rows = statement
-            .query_map([], |row| {
-                let text = |i: usize| {
-                    row.get::<_, Option<String>>(i)
-                        .map(Option::unwrap_or_default)
-                };
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, Option<i64>>(2)?,
-                    row.get::<_, Option<i64>>(3)?,
-                    [
-                        text(4)?,
-                        text(5)?,
-                        text(6)?,
-                        text(7)?,
-                        text(9)?,
-                        text(10)?,
-                        text(11)?,
-                    ],
-                    row.get::<_, Option<String>>(8)?,
-                    row.get::<_, Option<String>>(12)?,
-                ))
-            })
-            .map_err(|e| self.damaged(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.damaged(e))?;
-        drop(statement);
+        let rows = self.query(&sql, |row| {
+            let text = |i: usize| {
+                row.get::<_, Option<String>>(i)
+                    .map(Option::unwrap_or_default)
+            };
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, Option<i64>>(2)?,
+                row.get::<_, Option<i64>>(3)?,
+                [
+                    text(4)?,
+                    text(5)?,
+                    text(6)?,
+                    text(7)?,
+                    text(9)?,
+                    text(10)?,
+                    text(11)?,
+                ],
+                row.get::<_, Option<String>>(8)?,
+                row.get::<_, Option<String>>(12)?,
+            ))
+        })?;
         for (name, version, created, updated, texts, run_id, model_id) in rows {
             let [description, user_id, stage, source, status, status_message, run_link] = texts;
             let place = |e: String| {
@@ -536,17 +526,127 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// MLflow 3's logged models (`logged_models` and its params, tags and metrics tables);
+    /// deleted ones are left out, as MLflow's searches leave them out.
+    fn read_logged_models(&mut self) -> Result<(), DomainError> {
+        let tables = self.tables()?;
+        let has = |t: &str| tables.iter().any(|name| name == t);
+        if !has("logged_models") {
+            return Ok(());
+        }
+        let columns = self.columns("logged_models")?;
+        let sql = format!(
+            "SELECT model_id, CAST(experiment_id AS TEXT), name, artifact_location, creation_timestamp_ms, last_updated_timestamp_ms, status, {}, {}, {} FROM logged_models ORDER BY creation_timestamp_ms, model_id",
+            Self::optional(&columns, "lifecycle_stage"),
+            Self::optional(&columns, "model_type"),
+            Self::optional(&columns, "source_run_id"),
+        );
+        type Row = (
+            String,
+            String,
+            String,
+            Option<String>,
+            i64,
+            i64,
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = self.query(&sql, |row| Row::try_from(row))?;
+        let pairs = |table: &str, key: &str, value: &str| {
+            if has(table) {
+                self.key_values(&format!(
+                    "SELECT model_id, \"{key}\", \"{value}\" FROM \"{table}\" ORDER BY rowid"
+                ))
+            } else {
+                Ok(Vec::new())
+            }
+        };
+        let params = pairs("logged_model_params", "param_key", "param_value")?;
+        let tags = pairs("logged_model_tags", "tag_key", "tag_value")?;
+        let metrics = if has("logged_model_metrics") {
+            self.query(
+                "SELECT model_id, metric_name, metric_value, metric_timestamp_ms, metric_step FROM logged_model_metrics ORDER BY rowid",
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        Metric {
+                            key: row.get(1)?,
+                            // MLflow stores a NaN value as NULL here.
+                            value: row.get::<_, Option<f64>>(2)?.unwrap_or(f64::NAN),
+                            timestamp: row.get(3)?,
+                            step: row.get(4)?,
+                        },
+                    ))
+                },
+            )?
+        } else {
+            Vec::new()
+        };
+        let mut deleted = 0;
+        for (id, experiment_id, name, location, created, updated, status, stage, kind, run) in rows
+        {
+            if stage.as_deref() == Some("deleted") {
+                deleted += 1;
+                continue;
+            }
+            let status = LoggedModelStatus::from_code(status).ok_or_else(|| {
+                DomainError::invalid(format!(
+                    "{}: logged model {id}: unknown status {status}",
+                    self.name
+                ))
+            })?;
+            let owned = |list: &[(String, String, String)]| {
+                list.iter()
+                    .filter(|(owner, _, _)| *owner == id)
+                    .map(|(_, k, v)| (k.clone(), v.clone()))
+                    .collect::<Vec<_>>()
+            };
+            let model = LoggedModel {
+                params: owned(&params)
+                    .into_iter()
+                    .map(|(k, v)| Param::new(k, v))
+                    .collect(),
+                tags: owned(&tags)
+                    .into_iter()
+                    .map(|(k, v)| Tag::new(k, v))
+                    .collect(),
+                metrics: metrics
+                    .iter()
+                    .filter(|(owner, _)| *owner == id)
+                    .map(|(_, m)| m.clone())
+                    .collect(),
+                model_id: id.clone(),
+                experiment_id,
+                name,
+                artifact_location: location.unwrap_or_default(),
+                creation_timestamp: created,
+                last_updated_timestamp: updated,
+                status,
+                model_type: kind,
+                source_run_id: run,
+            };
+            self.model_index
+                .insert(id, self.snapshot.logged_models.len());
+            self.snapshot.logged_models.push(LoggedModelSnapshot {
+                model,
+                artifacts: Vec::new(),
+            });
+        }
+        if deleted > 0 {
+            self.snapshot.warnings.push(format!(
+                "{}: {deleted} deleted logged models were left out",
+                self.name
+            ));
+        }
+        Ok(())
+    }
+
     fn read_inputs(&self) -> Result<HashMap<String, Vec<DatasetInput>>, DomainError> {
-        let mut statement = self
-            .connection
-            .prepare(
-                "SELECT i.input_uuid, i.destination_id, d.name, d.digest, d.dataset_source_type, d.dataset_source, d.dataset_schema, d.dataset_profile \
+        let rows = self.query("SELECT i.input_uuid, i.destination_id, d.name, d.digest, d.dataset_source_type, d.dataset_source, d.dataset_schema, d.dataset_profile \
                  FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id \
-                 WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN' ORDER BY i.rowid",
-            )
-            .map_err(|e| self.damaged(e))?;
-        let rows = statement
-            .query_map([], |row| {
+                 WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN' ORDER BY i.rowid", |row| {
                 Ok((
                     row.get::<_, String>(0)?,
                     row.get::<_, String>(1)?,
@@ -559,11 +659,7 @@ impl SqliteStore {
                         profile: row.get(7)?,
                     },
                 ))
-            })
-            .map_err(|e| self.damaged(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.damaged(e))?;
-        drop(statement);
+            })?;
         let input_tags = if self.tables()?.iter().any(|t| t == "input_tags") {
             self.key_values("SELECT input_uuid, name, value FROM input_tags ORDER BY rowid")?
         } else {
@@ -584,25 +680,20 @@ impl SqliteStore {
     }
 
     fn read_metric_rows(&self, sql: &str) -> Result<Vec<(String, Metric, i64)>, DomainError> {
-        let mut statement = self.connection.prepare(sql).map_err(|e| self.damaged(e))?;
-        let rows = statement
-            .query_map([], |row| {
-                let is_nan: bool = row.get::<_, Option<bool>>(5)?.unwrap_or(false);
-                let value: f64 = row.get(2)?;
-                Ok((
-                    row.get::<_, String>(0)?,
-                    Metric {
-                        key: row.get(1)?,
-                        value: if is_nan { f64::NAN } else { value },
-                        timestamp: row.get::<_, Option<i64>>(3)?.unwrap_or(0),
-                        step: row.get::<_, Option<i64>>(4)?.unwrap_or(0),
-                    },
-                    row.get::<_, i64>(6)?,
-                ))
-            })
-            .map_err(|e| self.damaged(e))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.damaged(e))?;
+        let rows = self.query(sql, |row| {
+            let is_nan: bool = row.get::<_, Option<bool>>(5)?.unwrap_or(false);
+            let value: f64 = row.get(2)?;
+            Ok((
+                row.get::<_, String>(0)?,
+                Metric {
+                    key: row.get(1)?,
+                    value: if is_nan { f64::NAN } else { value },
+                    timestamp: row.get::<_, Option<i64>>(3)?.unwrap_or(0),
+                    step: row.get::<_, Option<i64>>(4)?.unwrap_or(0),
+                },
+                row.get::<_, i64>(6)?,
+            ))
+        })?;
         Ok(rows)
     }
 
@@ -640,25 +731,40 @@ impl SqliteStore {
         Ok(true)
     }
 
-    /// Takes each run's files from `<run id>/artifacts/` anywhere in `tree` (an `mlruns` or
-    /// `mlartifacts` folder given with the database). Returns how many runs got files.
-    pub fn attach_artifacts(&mut self, tree: Vec<SourceFile>) -> usize {
-        let mut runs_with_files = HashSet::new();
+    /// Takes each run's files from `<run id>/artifacts/`, and each logged model's from
+    /// `<model id>/artifacts/`, anywhere in `tree` (an `mlruns` or `mlartifacts` folder given
+    /// with the database). Returns how many runs and how many logged models got files.
+    pub fn attach_artifacts(&mut self, tree: Vec<SourceFile>) -> (usize, usize) {
+        let mut owners_with_files = HashSet::new();
         for file in tree.into_iter().filter(|f| !f.path.ends_with('/')) {
             let parts: Vec<&str> = file.path.split('/').collect();
-            let Some(at) = (0..parts.len().saturating_sub(2))
-                .find(|&i| parts[i + 1] == "artifacts" && self.run_index.contains_key(parts[i]))
-            else {
+            let owner = (0..parts.len().saturating_sub(2)).find_map(|i| {
+                if parts[i + 1] != "artifacts" {
+                    return None;
+                }
+                let run = self.run_index.get(parts[i]).map(|&r| (true, r));
+                run.or_else(|| self.model_index.get(parts[i]).map(|&m| (false, m)))
+                    .map(|owner| (i, owner))
+            });
+            let Some((at, (is_run, index))) = owner else {
                 continue;
             };
-            let index = self.run_index[parts[at]];
-            runs_with_files.insert(index);
-            self.snapshot.runs[index].artifacts.push(ArtifactBytes {
+            owners_with_files.insert((is_run, index));
+            let artifact = ArtifactBytes {
                 path: parts[at + 2..].join("/"),
                 bytes: file.bytes,
-            });
+            };
+            if is_run {
+                self.snapshot.runs[index].artifacts.push(artifact);
+            } else {
+                self.snapshot.logged_models[index].artifacts.push(artifact);
+            }
         }
-        runs_with_files.len()
+        let runs = owners_with_files
+            .iter()
+            .filter(|(is_run, _)| *is_run)
+            .count();
+        (runs, owners_with_files.len() - runs)
     }
 
     /// The snapshot, once every metric slice is read.
