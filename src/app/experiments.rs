@@ -24,7 +24,7 @@ fn selected_experiment(route: &Route) -> Option<String> {
     match &route.page {
         Page::Experiment(id) => Some(id.clone()),
         Page::Run { experiment_id, .. } => Some(experiment_id.clone()),
-        Page::Home | Page::Transfer => None,
+        Page::Home | Page::Transfer | Page::Compare => None,
     }
 }
 

@@ -5,6 +5,7 @@
 //! [`Tracker`]; every successful write bumps [`AppState::revision`], which is what makes
 //! resources reload, whether the write came from the page or from `labbook.rest`.
 
+mod compare;
 mod experiments;
 pub mod format;
 pub mod route;
@@ -116,6 +117,7 @@ fn App(
                 {move || match page.get() {
                     Page::Home => view! { <experiments::HomePage/> }.into_any(),
                     Page::Transfer => view! { <transfer::ImportExportPage/> }.into_any(),
+                    Page::Compare => view! { <compare::ComparePage/> }.into_any(),
                     Page::Experiment(id) => view! { <experiments::ExperimentPage experiment_id=id/> }.into_any(),
                     Page::Run { experiment_id, run_id } => {
                         view! { <run_page::RunPage experiment_id=experiment_id run_id=run_id/> }.into_any()

@@ -11,6 +11,8 @@ pub enum Page {
     Home,
     /// Import and export.
     Transfer,
+    /// Runs side by side (which runs: the query's `runs`).
+    Compare,
     Experiment(String),
     Run {
         experiment_id: String,
@@ -44,6 +46,7 @@ impl Route {
             .collect();
         let page = match parts.as_slice() {
             [i] if i == "import" => Page::Transfer,
+            [c] if c == "compare" => Page::Compare,
             [e, id] if e == "experiments" => Page::Experiment(id.clone()),
             [e, id, r, run] if e == "experiments" && r == "runs" => Page::Run {
                 experiment_id: id.clone(),
@@ -67,6 +70,7 @@ impl Route {
         let path = match &self.page {
             Page::Home => String::new(),
             Page::Transfer => "import".to_owned(),
+            Page::Compare => "compare".to_owned(),
             Page::Experiment(id) => format!("experiments/{}", encode(id)),
             Page::Run {
                 experiment_id,
@@ -168,6 +172,7 @@ mod tests {
             "#/experiments/1?view=all&experiments=all",
             "#/experiments/a%20b",
             "#/import",
+            "#/compare?runs=a%2Cb",
         ] {
             assert_eq!(Route::parse(hash).to_hash(), hash);
         }

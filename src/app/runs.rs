@@ -1317,6 +1317,13 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
                         1 => "1 run selected".to_owned(),
                         n => format!("{n} runs selected"),
                     }}</span>
+                    <button data-testid="selection-compare" title="The selected runs side by side"
+                        disabled=move || selected.with(Vec::len) < 2
+                        on:click=move |_| {
+                            let mut target = Route::page(Page::Compare);
+                            target.query.push(("runs".to_owned(), selected.get_untracked().join(",")));
+                            navigate(&target);
+                        }>"Compare"</button>
                     <button class="secondary" data-testid="selection-delete" on:click=move |_| bulk(false)>"Delete"</button>
                     <button class="secondary" data-testid="selection-restore" on:click=move |_| bulk(true)>"Restore"</button>
                     <button class="secondary" data-testid="selection-export-json" title="The selected runs as a JSON bundle"

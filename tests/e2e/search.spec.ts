@@ -101,6 +101,16 @@ test('select runs, then delete, restore and export them; keyboard and columns', 
   await app.runRow(ids[2]).getByTestId('run-select').check();
   await expect(page.getByTestId('selection-count')).toHaveText('2 runs selected');
   expect(decodeURIComponent(page.url())).toContain(`sel=${ids[0]},${ids[2]}`);
+  // Compare the two side by side, differences only.
+  await page.getByTestId('selection-compare').click();
+  await expect(page.getByTestId('compare-diff')).toBeVisible();
+  await expect(page.getByTestId('compare-row').filter({ hasText: 'loss' })).toContainText('3');
+  await expect(page.getByTestId('compare-row')).toHaveCount(3);
+  await page.getByTestId('compare-only-diff').check();
+  await expect(page.getByTestId('compare-row')).toHaveCount(1);
+  await expect(page.getByTestId('compare-row')).toHaveAttribute('data-key', 'loss');
+  await page.goBack();
+  await expect(page.getByTestId('selection-count')).toHaveText('2 runs selected');
   const download = page.waitForEvent('download');
   await page.getByTestId('selection-export-json').click();
   const file = await (await download).path();
