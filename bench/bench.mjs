@@ -14,6 +14,10 @@
 //                            metric header, until the rows show the new order); and frame
 //                            times while scrolling the table 120 frames at 150 px per frame
 //   wasm_gzip_bytes          the release .wasm, gzipped at level 9
+//   chart_1m_*               a run with a 1 000 000-point history: from navigation to its chart
+//                            drawn (history read from IndexedDB included), and redrawing the
+//                            whole range after a zoom (decimating 1 000 000 points to at most
+//                            four per pixel column, and the SVG update), median of 5
 //   import_2000_runs_ms      importing fixtures/large-2000-runs/mlruns.zip (2000 runs,
 //                            804 000 metric points) through the import page, file chosen to
 //                            report shown; with the peak JS heap and wasm memory meanwhile,
@@ -90,6 +94,48 @@ await page.goto(`${base}#/experiments/${listing.experiment_id}`);
 await page.waitForFunction(() => document.querySelector('[data-testid="runs-count"]')?.textContent === '2000 runs'
   && document.querySelector('[data-testid="run-row"]'), null, { timeout: 120_000, polling: 'raf' });
 const tableReady = await page.evaluate(() => performance.now());
+
+// A 1 000 000-point history and its chart.
+const chartRun = await page.evaluate(async () => {
+  const rest = window.labbook.rest;
+  const { experiment_id } = await rest('POST', '/api/2.0/mlflow/experiments/create', { name: 'bench-chart' });
+  const { run } = await rest('POST', '/api/2.0/mlflow/runs/create', { experiment_id, start_time: 1700000000000 });
+  for (let b = 0; b < 1000; b++) {
+    const metrics = [];
+    for (let i = 0; i < 1000; i++) {
+      const step = b * 1000 + i;
+      metrics.push({ key: 'loss', value: Math.sin(step / 5000) + Math.random() * 0.1, timestamp: 1700000000000 + step, step });
+    }
+    await rest('POST', '/api/2.0/mlflow/runs/log-batch', { run_id: run.info.run_id, metrics });
+  }
+  return { experiment_id, run_id: run.info.run_id };
+});
+await page.goto('about:blank');
+await page.goto(`${base}#/experiments/${chartRun.experiment_id}/runs/${chartRun.run_id}`);
+await page.waitForFunction(() => document.querySelector('[data-testid="chart-points"]')?.textContent.includes('of 1000000 points'), null, { timeout: 120_000, polling: 'raf' });
+const chartFirstDraw = await page.evaluate(() => performance.now());
+const chartRedraw = [];
+for (let i = 0; i < 5; i++) {
+  const svg = page.locator('[data-testid="metric-chart"] svg').first();
+  await svg.scrollIntoViewIfNeeded();
+  const box = await svg.boundingBox();
+  await page.mouse.move(box.x + 100, box.y + 100);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 200, box.y + 100);
+  await page.mouse.up();
+  await page.waitForFunction(() => {
+    const figure = document.querySelector('[data-testid="metric-chart"]');
+    return !figure.dataset.xRange.startsWith('0 ');
+  }, null, { polling: 'raf' });
+  chartRedraw.push(await page.evaluate(async () => {
+    const figure = document.querySelector('[data-testid="metric-chart"]');
+    const t0 = performance.now();
+    figure.querySelector('svg').dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+    while (!figure.dataset.xRange.startsWith('0 ')) await new Promise((r) => setTimeout(r, 0));
+    return performance.now() - t0;
+  }));
+}
+chartRedraw.sort((a, b) => a - b);
 
 // 10 000 runs x 50 columns, imported as one bundle.
 const T0 = 1700000000000;
@@ -225,6 +271,8 @@ console.log(JSON.stringify({
   table_10000_sort_by_header_ms_median: Math.round(sortMs[2] * 10) / 10,
   table_10000_scroll_frame_ms: { median: Math.round(scrolling.median * 10) / 10, p95: Math.round(scrolling.p95 * 10) / 10, max: Math.round(scrolling.max * 10) / 10 },
   table_10000_rows_in_page: scrolling.rows,
+  chart_1m_first_draw_ms: Math.round(chartFirstDraw),
+  chart_1m_redraw_ms_median: Math.round(chartRedraw[2] * 10) / 10,
   import_2000_runs_ms: importMs,
   imported_runs: importedRuns,
   import_peak_js_heap_mb: Math.round(peakHeap / 2 ** 20),

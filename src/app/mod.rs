@@ -5,6 +5,7 @@
 //! [`Tracker`]; every successful write bumps [`AppState::revision`], which is what makes
 //! resources reload, whether the write came from the page or from `labbook.rest`.
 
+mod chart;
 mod compare;
 mod experiments;
 pub mod format;

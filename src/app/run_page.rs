@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::chart::MetricChart;
 use super::experiments::{display_name, UI_USER};
 use super::format;
 use super::route::{Page, Route};
@@ -35,6 +36,25 @@ pub fn RunPage(experiment_id: String, run_id: String) -> impl IntoView {
     let back = Route::page(Page::Experiment(experiment_id)).to_hash();
     // Made once for the page, not for each refresh of its data, so typing survives updates.
     let editor = EditorState::new();
+    // One chart per metric, kept (with its zoom and settings) while the run's data refreshes.
+    let chart_keys = Memo::new(move |_| {
+        run.get()
+            .and_then(Result::ok)
+            .map(|r| {
+                r.data
+                    .metrics
+                    .iter()
+                    .map(|m| m.key.clone())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    let start_time = Memo::new(move |_| {
+        run.get()
+            .and_then(Result::ok)
+            .and_then(|r| r.info.start_time)
+            .unwrap_or(0)
+    });
     let active = move || {
         run.get()
             .and_then(Result::ok)
@@ -56,6 +76,11 @@ pub fn RunPage(experiment_id: String, run_id: String) -> impl IntoView {
         <Show when=active>
             <LogForm run_id=run_id.get_value()/>
         </Show>
+        <section class="charts" data-testid="run-charts">
+            <For each=move || chart_keys.get() key=|k| k.clone() let:key>
+                <MetricChart run_id=run_id.get_value() key=key start_time=start_time.get_untracked()/>
+            </For>
+        </section>
     }
 }
 

@@ -33,6 +33,58 @@ impl LinearScale {
     }
 }
 
+/// Maps positive values onto a pixel interval by their logarithm.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LogScale {
+    /// log10 of the smallest and largest value.
+    pub domain: (f64, f64),
+    pub range: (f64, f64),
+}
+
+impl LogScale {
+    /// A scale over the positive finite values given (others cannot be placed on it).
+    pub fn fit(values: impl IntoIterator<Item = f64>, range: (f64, f64)) -> LogScale {
+        let logs = values
+            .into_iter()
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .map(f64::log10);
+        LogScale {
+            domain: LinearScale::fit(logs, range).domain,
+            range,
+        }
+    }
+
+    /// Where `value` goes, or `None` for a value a log axis cannot show (zero, negative).
+    pub fn map(&self, value: f64) -> Option<f64> {
+        (value > 0.0).then(|| {
+            LinearScale {
+                domain: self.domain,
+                range: self.range,
+            }
+            .map(value.log10())
+        })
+    }
+
+    /// Powers of ten within the domain; over less than two decades, also their 2 and 5 times.
+    pub fn ticks(&self) -> Vec<f64> {
+        let (lo, hi) = self.domain;
+        let decades = lo.floor() as i32..=hi.ceil() as i32;
+        let inside = |v: &f64| v.log10() >= lo - 1e-9 && v.log10() <= hi + 1e-9;
+        let powers: Vec<f64> = decades
+            .clone()
+            .map(|e| 10f64.powi(e))
+            .filter(inside)
+            .collect();
+        if powers.len() >= 3 {
+            return powers;
+        }
+        decades
+            .flat_map(|e| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(e)))
+            .filter(inside)
+            .collect()
+    }
+}
+
 /// About `count` round tick values covering `[lo, hi]`.
 pub fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     if !(lo.is_finite() && hi.is_finite()) || hi <= lo || count == 0 {
@@ -73,6 +125,17 @@ mod tests {
         assert_eq!(nice_ticks(0.13, 0.61, 4), vec![0.2, 0.4, 0.6]);
         assert_eq!(nice_ticks(0.13, 0.61, 8), vec![0.2, 0.3, 0.4, 0.5, 0.6]);
         assert!(nice_ticks(1.0, 1.0, 5).is_empty());
+    }
+
+    #[test]
+    fn log_scale_places_positive_values() {
+        let s = LogScale::fit([1.0, 1000.0, 0.0, -5.0], (0.0, 300.0));
+        assert_eq!(s.domain, (0.0, 3.0));
+        assert_eq!(s.map(10.0), Some(100.0));
+        assert_eq!(s.map(0.0), None);
+        assert_eq!(s.ticks(), vec![1.0, 10.0, 100.0, 1000.0]);
+        let narrow = LogScale::fit([1.005, 50.0], (0.0, 1.0));
+        assert_eq!(narrow.ticks(), vec![2.0, 5.0, 10.0, 20.0, 50.0]);
     }
 
     #[test]

@@ -1,0 +1,60 @@
+// Story: a user logs a long metric history and reads it on the run page's chart: every spike
+// drawn, hover for a point, zoom for detail, smoothing, log scale, NaN marked, data as CSV.
+import { test, expect } from '@playwright/test';
+import * as fs from 'node:fs';
+import { Labbook } from './labbook';
+
+test('a run page charts each metric at full fidelity', async ({ page }) => {
+  const app = new Labbook(page);
+  await app.open();
+  const { experiment_id } = await app.ok('POST', '/api/2.0/mlflow/experiments/create', { name: 'charts' });
+  const { run } = await app.ok('POST', '/api/2.0/mlflow/runs/create', { experiment_id, run_name: 'long', start_time: 1_700_000_000_000 });
+  // 20 000 steps of a smooth curve with one spike at step 12 345 and a NaN at step 5.
+  for (let b = 0; b < 20; b++) {
+    const metrics = [];
+    for (let i = 0; i < 1000; i++) {
+      const step = b * 1000 + i;
+      const value = step === 12_345 ? 50 : step === 5 ? 'NaN' : 1 + 1 / (1 + step / 100);
+      metrics.push({ key: 'loss', value, timestamp: 1_700_000_000_000 + step * 10, step });
+    }
+    await app.ok('POST', '/api/2.0/mlflow/runs/log-batch', { run_id: run.info.run_id, metrics });
+  }
+  await app.open(`#/experiments/${experiment_id}/runs/${run.info.run_id}`);
+  const chart = page.locator('[data-testid="metric-chart"][data-metric-key="loss"]');
+  await expect(chart).toBeVisible();
+  // Decimated: far fewer points drawn than logged, and the spike is in the drawing.
+  await expect(chart.getByTestId('chart-points')).toContainText('of 20000 points drawn');
+  const drawn = Number((await chart.getByTestId('chart-points').textContent())!.trim().split(' ')[0]);
+  expect(drawn).toBeLessThan(4 * 500);
+  const topOfLine = await chart.locator('path.line').first().evaluate((p) => (p as SVGPathElement).getBBox().y);
+  expect(topOfLine).toBeLessThan(20);
+  await expect(chart.getByTestId('chart-nonfinite')).toHaveCount(1);
+
+  // Hover: the nearest point, with its step.
+  const svg = chart.locator('svg');
+  await svg.scrollIntoViewIfNeeded();
+  const box = (await svg.boundingBox())!;
+  await page.mouse.move(box.x + 56 + (560 - 68) / 2, box.y + 100);
+  await expect(chart.getByTestId('chart-tooltip')).toContainText(/step 1\d{4}|step 9\d{3}/);
+
+  // Zoom into the first tenth: every point there is drawn.
+  await page.mouse.move(box.x + 57, box.y + 100);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 56 + (560 - 68) / 20, box.y + 100);
+  await page.mouse.up();
+  await expect(chart.getByTestId('chart-points')).not.toContainText(`${drawn} of`);
+  await chart.locator('svg').dblclick();
+  await expect(chart.getByTestId('chart-points')).toContainText(`${drawn} of 20000`);
+
+  // Smoothing adds a second line, the raw one kept faint; log scale; CSV of the data.
+  await chart.getByTestId('chart-smoothing').fill('0.9');
+  await expect(chart.locator('path.line.raw')).toHaveCount(1);
+  await chart.getByTestId('chart-log').check();
+  await expect(chart.locator('text.tick').filter({ hasText: /^10$/ })).toHaveCount(1);
+  const download = page.waitForEvent('download');
+  await chart.getByTestId('chart-csv').click();
+  const csv = fs.readFileSync((await (await download).path())!, 'utf8').trim().split('\n');
+  expect(csv[0]).toBe('step,timestamp,value');
+  expect(csv.length).toBe(20_001);
+  expect(csv[6]).toBe('5,1700000000050,NaN');
+});
