@@ -1,8 +1,9 @@
-//! A metric's history as a chart (`metric-chart`): x by step, wall time or time since the run
-//! started; linear or log y; smoothing with the raw line kept faint; drag a box to zoom (the
-//! decimation follows, so detail appears), double-click to reset; hover for the nearest point;
-//! NaN and ±inf marked; the data as CSV and the chart as SVG. Drawn as SVG from the pure math
-//! in `crate::chart`, at most four points per pixel column whatever the history's length.
+//! A metric's histories as a chart (`metric-chart`), one line per run: x by step, wall time or
+//! time since each run started; linear or log y; smoothing with the raw lines kept faint; drag
+//! a box to zoom (the decimation follows, so detail appears), double-click to reset; hover for
+//! each run's nearest point; a legend to hide a run (click) or pick it out (hover); NaN and
+//! ±inf marked; the data as CSV and the chart as SVG. Drawn as SVG from the pure math in
+//! `crate::chart`, at most four points per pixel column per run whatever the histories' length.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -90,10 +91,9 @@ fn path(points: impl Iterator<Item = Option<(f64, f64)>>) -> String {
 /// What the chart draws, in pixels.
 #[derive(Debug, Clone, PartialEq)]
 struct Drawing {
-    /// The history's line (faint when smoothing).
-    raw: String,
-    /// The smoothed line, when smoothing.
-    smoothed: String,
+    /// Per run shown: its position among the chart's runs, its line (faint when smoothing)
+    /// and its smoothed line (when smoothing).
+    lines: Vec<(usize, String, String)>,
     x_ticks: Vec<(f64, String)>,
     y_ticks: Vec<(f64, String)>,
     /// NaN and ±inf: where, and the value.
@@ -104,32 +104,91 @@ struct Drawing {
     x_range: (f64, f64),
 }
 
-/// The chart's data as CSV: step, timestamp, value (NaN and ±inf as MLflow writes them).
-fn csv(history: &[Metric]) -> String {
-    let mut out = String::from("step,timestamp,value\n");
-    for m in history {
-        out.push_str(&format!("{},{},{}\n", m.step, m.timestamp, m.value));
+/// The chart's data as CSV: run, step, timestamp, value (NaN and ±inf as MLflow writes them).
+fn csv(runs: &[ChartRun], histories: &[Vec<Metric>]) -> String {
+    let mut out = String::from("run_id,step,timestamp,value\n");
+    for (run, history) in runs.iter().zip(histories) {
+        for m in history {
+            out.push_str(&format!(
+                "{},{},{},{}\n",
+                run.run_id, m.step, m.timestamp, m.value
+            ));
+        }
     }
     out
 }
 
+/// A run drawn on a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartRun {
+    pub run_id: String,
+    pub label: String,
+    /// When the run started (for the relative-time axis).
+    pub start_time: i64,
+}
+
+/// Distinct line colours, in order.
+const PALETTE: [&str; 10] = [
+    "#0969da", "#cf222e", "#1a7f37", "#8250df", "#bc4c00", "#0550ae", "#a40e26", "#116329",
+    "#6639ba", "#953800",
+];
+
+fn colour(index: usize) -> &'static str {
+    PALETTE[index % PALETTE.len()]
+}
+
+/// One run's history in x order: finite points with where each is in the history, and the
+/// non-finite ones to mark.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Series {
+    points: Vec<Point>,
+    sources: Vec<usize>,
+    marks: Vec<Point>,
+}
+
+fn series_of(history: &[Metric], axis: XAxis, start_time: i64) -> Series {
+    let mut finite: Vec<(Point, usize)> = Vec::with_capacity(history.len());
+    let mut marks = Vec::new();
+    for (i, m) in history.iter().enumerate() {
+        let x = axis.of(m, start_time);
+        if m.value.is_finite() {
+            finite.push(((x, m.value), i));
+        } else {
+            marks.push((x, m.value));
+        }
+    }
+    finite.sort_by(|a, b| a.0 .0.total_cmp(&b.0 .0));
+    let (points, sources) = finite.into_iter().unzip();
+    Series {
+        points,
+        sources,
+        marks,
+    }
+}
+
 #[component]
-pub fn MetricChart(run_id: String, key: String, start_time: i64) -> impl IntoView {
+pub fn MetricChart(key: String, runs: Vec<ChartRun>) -> impl IntoView {
     let app = use_app();
-    let history = LocalResource::new({
-        let (run_id, key) = (run_id.clone(), key.clone());
+    let runs = StoredValue::new(runs);
+    let histories = LocalResource::new({
+        let key = key.clone();
         move || {
             let tracker = app.tracker();
             app.revision.track();
-            let (run_id, key) = (run_id.clone(), key.clone());
+            let key = key.clone();
+            let ids: Vec<String> =
+                runs.with_value(|r| r.iter().map(|r| r.run_id.clone()).collect());
             async move {
-                tracker
-                    .metric_history(&run_id, &key)
-                    .await
-                    .unwrap_or_default()
+                let mut all = Vec::with_capacity(ids.len());
+                for id in ids {
+                    all.push(tracker.metric_history(&id, &key).await.unwrap_or_default());
+                }
+                all
             }
         }
     });
+    let hidden = RwSignal::new(std::collections::HashSet::<usize>::new());
+    let highlighted = RwSignal::new(None::<usize>);
     let x_axis = RwSignal::new(XAxis::Step);
     let log_y = RwSignal::new(false);
     let weight = RwSignal::new(0.0f64);
@@ -138,53 +197,64 @@ pub fn MetricChart(run_id: String, key: String, start_time: i64) -> impl IntoVie
     let hover = RwSignal::new(None::<f64>);
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
 
-    // The series in x order: finite points (with where each is in the history), and the
-    // non-finite ones to mark.
     let series = Memo::new(move |_| {
         let axis = x_axis.get();
-        history.with(|history| {
-            let history = history.as_deref().unwrap_or_default();
-            let mut finite: Vec<(Point, usize)> = Vec::with_capacity(history.len());
-            let mut marks: Vec<Point> = Vec::new();
-            for (i, m) in history.iter().enumerate() {
-                let x = axis.of(m, start_time);
-                if m.value.is_finite() {
-                    finite.push(((x, m.value), i));
-                } else {
-                    marks.push((x, m.value));
-                }
-            }
-            finite.sort_by(|a, b| a.0 .0.total_cmp(&b.0 .0));
-            let (points, sources) = finite.into_iter().unzip::<_, _, Vec<Point>, Vec<usize>>();
-            (points, sources, marks)
+        histories.with(|h| {
+            let h = h.as_deref().unwrap_or_default();
+            runs.with_value(|runs| {
+                runs.iter()
+                    .zip(h)
+                    .map(|(run, history)| series_of(history, axis, run.start_time))
+                    .collect::<Vec<_>>()
+            })
         })
     });
     let plot_x = (LEFT, WIDTH - RIGHT);
     let plot_y = (HEIGHT - BOTTOM, TOP);
     // Everything drawn, recomputed when data, zoom or settings change.
     let drawing = Memo::new(move |_| {
-        series.with(|(finite, _, marks)| {
-            let full = LinearScale::fit(finite.iter().chain(marks.iter()).map(|p| p.0), plot_x);
+        let hidden = hidden.get();
+        series.with(|all| {
+            let shown: Vec<(usize, &Series)> = all
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !hidden.contains(i))
+                .collect();
+            let full = LinearScale::fit(
+                shown
+                    .iter()
+                    .flat_map(|(_, s)| s.points.iter().chain(s.marks.iter()).map(|p| p.0)),
+                plot_x,
+            );
             let x_range = zoom.get().unwrap_or(full.domain);
             let xs = LinearScale {
                 domain: x_range,
                 range: plot_x,
             };
             let columns = (plot_x.1 - plot_x.0) as usize;
-            let raw = min_max(finite, x_range, columns);
-            let smoothed: Vec<Point> = {
-                let w = weight.get();
-                if w > 0.0 {
-                    let ys: Vec<f64> = finite.iter().map(|p| p.1).collect();
-                    let ys = smooth(&ys, w);
-                    let points: Vec<Point> = finite.iter().zip(ys).map(|(p, y)| (p.0, y)).collect();
-                    min_max(&points, x_range, columns)
-                } else {
-                    Vec::new()
-                }
-            };
-            let visible_ys = raw
+            let w = weight.get();
+            let decimated: Vec<(usize, Vec<Point>, Vec<Point>)> = shown
                 .iter()
+                .map(|(i, s)| {
+                    let raw = min_max(&s.points, x_range, columns);
+                    let smoothed = if w > 0.0 {
+                        let ys: Vec<f64> = s.points.iter().map(|p| p.1).collect();
+                        let points: Vec<Point> = s
+                            .points
+                            .iter()
+                            .zip(smooth(&ys, w))
+                            .map(|(p, y)| (p.0, y))
+                            .collect();
+                        min_max(&points, x_range, columns)
+                    } else {
+                        Vec::new()
+                    };
+                    (*i, raw, smoothed)
+                })
+                .collect();
+            let visible_ys = decimated
+                .iter()
+                .flat_map(|(_, raw, _)| raw.iter())
                 .filter(|p| p.0 >= x_range.0 && p.0 <= x_range.1)
                 .map(|p| p.1);
             let ys = if log_y.get() {
@@ -208,8 +278,9 @@ pub fn MetricChart(run_id: String, key: String, start_time: i64) -> impl IntoVie
                 .into_iter()
                 .filter_map(|t| ys.map(t).map(|py| (py, format::number(t))))
                 .collect();
-            let marks: Vec<(f64, f64, String)> = marks
+            let marks: Vec<(f64, f64, String)> = shown
                 .iter()
+                .flat_map(|(_, s)| s.marks.iter())
                 .filter(|p| p.0 >= x_range.0 && p.0 <= x_range.1)
                 .map(|&(x, v)| {
                     let y = if v == f64::INFINITY {
@@ -221,12 +292,14 @@ pub fn MetricChart(run_id: String, key: String, start_time: i64) -> impl IntoVie
                 })
                 .collect();
             Drawing {
-                raw: to_pixels(&raw),
-                smoothed: to_pixels(&smoothed),
+                drawn: decimated.iter().map(|(_, r, s)| r.len() + s.len()).sum(),
+                lines: decimated
+                    .iter()
+                    .map(|(i, raw, smoothed)| (*i, to_pixels(raw), to_pixels(smoothed)))
+                    .collect(),
                 x_ticks,
                 y_ticks,
                 marks,
-                drawn: raw.len() + smoothed.len(),
                 x_range,
             }
         })
@@ -241,25 +314,50 @@ pub fn MetricChart(run_id: String, key: String, start_time: i64) -> impl IntoVie
         (px >= plot_x.0 && px <= plot_x.1)
             .then(|| lo + (px - plot_x.0) / (plot_x.1 - plot_x.0) * (hi - lo))
     };
+    // Under the cursor: its x in pixels, and each shown run's nearest point.
     let tooltip = move || {
         let x = hover.get()?;
-        let (px, source) = series
-            .with(|(finite, sources, _)| nearest(finite, x).map(|i| (finite[i].0, sources[i])))?;
-        let text = history.with(|h| {
-            h.as_deref().and_then(|h| h.get(source)).map(|m| {
-                format!(
-                    "step {} · {} · {}",
-                    m.step,
-                    format::time(m.timestamp),
-                    format::number(m.value)
-                )
-            })
-        })?;
+        let hidden = hidden.get();
+        let nearest_points: Vec<(usize, usize)> = series.with(|all| {
+            all.iter()
+                .enumerate()
+                .filter(|(i, _)| !hidden.contains(i))
+                .filter_map(|(i, s)| nearest(&s.points, x).map(|n| (i, s.sources[n])))
+                .collect()
+        });
+        let several = runs.with_value(Vec::len) > 1;
+        let lines: Vec<(usize, String)> = histories.with(|h| {
+            let h = h.as_deref().unwrap_or_default();
+            nearest_points
+                .iter()
+                .filter_map(|&(i, source)| {
+                    let m = h.get(i)?.get(source)?;
+                    let label = runs.with_value(|r| r[i].label.clone());
+                    let text = format!(
+                        "step {} · {} · {}",
+                        m.step,
+                        format::time(m.timestamp),
+                        format::number(m.value)
+                    );
+                    Some((
+                        i,
+                        if several {
+                            format!("{label}: {text}")
+                        } else {
+                            text
+                        },
+                    ))
+                })
+                .collect()
+        });
+        if lines.is_empty() {
+            return None;
+        }
         let xs = LinearScale {
             domain: drawing.with(|d| d.x_range),
             range: plot_x,
         };
-        Some((xs.map(px), text))
+        Some((xs.map(x), lines))
     };
     let svg_text = move || {
         svg_ref
@@ -275,7 +373,7 @@ pub fn MetricChart(run_id: String, key: String, start_time: i64) -> impl IntoVie
             data-x-range=move || drawing.with(|d| format!("{} {}", d.x_range.0, d.x_range.1))>
             <figcaption>
                 <b>{key.clone()}</b>
-                <span class="muted" data-testid="chart-points">{move || drawing.with(|d| format!(" {} of {} points drawn", d.drawn, series.with(|s| s.0.len() + s.2.len())))}</span>
+                <span class="muted" data-testid="chart-points">{move || drawing.with(|d| format!(" {} of {} points drawn", d.drawn, series.with(|all| all.iter().map(|s| s.points.len() + s.marks.len()).sum::<usize>())))}</span>
                 <span class="controls">
                     <select data-testid="chart-x" on:change=move |ev| {
                         zoom.set(None);
@@ -296,7 +394,9 @@ pub fn MetricChart(run_id: String, key: String, start_time: i64) -> impl IntoVie
                             on:input=move |ev| weight.set(event_target_value(&ev).parse().unwrap_or(0.0))/>
                     </label>
                     <button class="secondary small" data-testid="chart-csv" on:click=move |_| {
-                        let text = history.with_untracked(|h| csv(h.as_deref().unwrap_or_default()));
+                        let text = histories.with_untracked(|h| {
+                            runs.with_value(|r| csv(r, h.as_deref().unwrap_or_default()))
+                        });
                         let _ = download(&csv_name, text.as_bytes());
                     }>"CSV"</button>
                     <button class="secondary small" data-testid="chart-svg" on:click=move |_| {
@@ -345,12 +445,21 @@ pub fn MetricChart(run_id: String, key: String, start_time: i64) -> impl IntoVie
                             "▲"<title>{label.clone()}</title>
                         </text>
                     }).collect_view();
-                    let smoothing = !d.smoothed.is_empty();
+                    let focus = highlighted.get();
+                    let lines = d.lines.iter().map(|(i, raw, smoothed)| {
+                        let smoothing = !smoothed.is_empty();
+                        let style = format!("stroke:{}", colour(*i));
+                        view! {
+                            <path class="line" class:raw=smoothing class:focus=focus == Some(*i)
+                                class:dim=focus.is_some_and(|f| f != *i) style=style.clone() d=raw.clone()/>
+                            <path class="line smoothed" class:focus=focus == Some(*i)
+                                class:dim=focus.is_some_and(|f| f != *i) style=style d=smoothed.clone()/>
+                        }
+                    }).collect_view();
                     view! {
                         {y_ticks}
                         {x_ticks}
-                        <path class="line" class:raw=smoothing d=d.raw.clone()/>
-                        <path class="line smoothed" d=d.smoothed.clone()/>
+                        {lines}
                         {marks}
                     }
                 })}
@@ -364,7 +473,115 @@ pub fn MetricChart(run_id: String, key: String, start_time: i64) -> impl IntoVie
                     <line class="crosshair" x1=x x2=x y1=TOP y2=HEIGHT - BOTTOM/>
                 })}
             </svg>
-            <div class="tooltip" data-testid="chart-tooltip">{move || tooltip().map(|(_, text)| text)}</div>
+            <div class="tooltip" data-testid="chart-tooltip">
+                {move || tooltip().map(|(_, lines)| lines.into_iter().map(|(i, text)| view! {
+                    <div style=format!("color:{}", colour(i))>{text}</div>
+                }).collect_view())}
+            </div>
+            {move || (runs.with_value(Vec::len) > 1).then(|| view! {
+                <ul class="legend">
+                    {runs.with_value(|r| r.iter().enumerate().map(|(i, run)| {
+                        let label = run.label.clone();
+                        view! {
+                            <li data-testid="chart-legend-item" class:hidden=move || hidden.with(|h| h.contains(&i))
+                                title="Click to hide or show this run"
+                                on:click=move |_| hidden.update(|h| if !h.remove(&i) { h.insert(i); })
+                                on:mouseenter=move |_| highlighted.set(Some(i))
+                                on:mouseleave=move |_| highlighted.set(None)>
+                                <span class="swatch" style=format!("background:{}", colour(i))></span>
+                                {label}
+                            </li>
+                        }
+                    }).collect_view())}
+                </ul>
+            })}
         </figure>
+    }
+}
+
+/// Renders its children once they first come on screen (or near it), so a page of many charts
+/// only draws those the reader gets to.
+#[component]
+pub fn OnScreen(children: ChildrenFn) -> impl IntoView {
+    use wasm_bindgen::closure::Closure;
+    let seen = RwSignal::new(false);
+    let node = NodeRef::<leptos::html::Div>::new();
+    let observer = StoredValue::new_local(None::<web_sys::IntersectionObserver>);
+    let callback = StoredValue::new_local(None::<Closure<dyn FnMut(js_sys::Array)>>);
+    Effect::new(move |_| {
+        let Some(element) = node.get() else {
+            return;
+        };
+        if seen.get_untracked() || observer.with_value(Option::is_some) {
+            return;
+        }
+        let on_change = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            let visible = entries.iter().any(|entry| {
+                entry
+                    .unchecked_into::<web_sys::IntersectionObserverEntry>()
+                    .is_intersecting()
+            });
+            if visible && !seen.get_untracked() {
+                seen.set(true);
+                observer.with_value(|o| {
+                    if let Some(o) = o {
+                        o.disconnect();
+                    }
+                });
+            }
+        });
+        let options = web_sys::IntersectionObserverInit::new();
+        options.set_root_margin("200px");
+        if let Ok(watcher) = web_sys::IntersectionObserver::new_with_options(
+            on_change.as_ref().unchecked_ref(),
+            &options,
+        ) {
+            watcher.observe(&element);
+            observer.set_value(Some(watcher));
+            callback.set_value(Some(on_change));
+        } else {
+            // No observer: draw at once.
+            seen.set(true);
+        }
+    });
+    on_cleanup(move || {
+        observer.with_value(|o| {
+            if let Some(o) = o {
+                o.disconnect();
+            }
+        });
+    });
+    view! {
+        <div node_ref=node class="on-screen">
+            <Show when=move || seen.get() fallback=|| view! { <div class="chart-placeholder"></div> }>
+                {children()}
+            </Show>
+        </div>
+    }
+}
+
+/// The charts of an experiment's runs: one card per metric, the runs overlaid.
+#[component]
+pub fn RunCharts(runs: Memo<Vec<ChartRun>>, keys: Memo<Vec<String>>) -> impl IntoView {
+    let cards = move || {
+        let runs = runs.get();
+        let ids: Vec<&str> = runs.iter().map(|r| r.run_id.as_str()).collect();
+        let set = ids.join(",");
+        keys.get()
+            .into_iter()
+            .map(|key| (format!("{key}|{set}"), key, runs.clone()))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <section class="charts" data-testid="runs-charts">
+            <For each=cards key=|(id, _, _)| id.clone() let:card>
+                <OnScreen>
+                    {
+                        let (key, runs) = (card.1.clone(), card.2.clone());
+                        move || view! { <MetricChart key=key.clone() runs=runs.clone()/> }
+                    }
+                </OnScreen>
+            </For>
+        </section>
     }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::chart::MetricChart;
+use super::chart::{ChartRun, MetricChart};
 use super::experiments::{display_name, UI_USER};
 use super::format;
 use super::route::{Page, Route};
@@ -49,6 +49,12 @@ pub fn RunPage(experiment_id: String, run_id: String) -> impl IntoView {
             })
             .unwrap_or_default()
     });
+    let chart_label = Memo::new(move |_| {
+        run.get()
+            .and_then(Result::ok)
+            .map(|r| display_name(&r))
+            .unwrap_or_default()
+    });
     let start_time = Memo::new(move |_| {
         run.get()
             .and_then(Result::ok)
@@ -78,7 +84,11 @@ pub fn RunPage(experiment_id: String, run_id: String) -> impl IntoView {
         </Show>
         <section class="charts" data-testid="run-charts">
             <For each=move || chart_keys.get() key=|k| k.clone() let:key>
-                <MetricChart run_id=run_id.get_value() key=key start_time=start_time.get_untracked()/>
+                <MetricChart key=key runs=vec![ChartRun {
+                    run_id: run_id.get_value(),
+                    label: chart_label.get_untracked(),
+                    start_time: start_time.get_untracked(),
+                }]/>
             </For>
         </section>
     }

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::chart::{ChartRun, RunCharts};
 use super::experiments::{display_name, UI_USER};
 use super::format;
 use super::route::{navigate, replace, Page, Route};
@@ -23,6 +24,8 @@ use crate::store::{now_ms, ExportScope, NewRun};
 const ROW_HEIGHT: f64 = 33.0;
 /// Rows drawn above and below the visible ones.
 const OVERSCAN: usize = 10;
+/// Runs charted when none is selected: the first ones shown.
+const CHART_RUNS: usize = 10;
 /// Metric and param columns shown before the user picks.
 const DEFAULT_COLUMNS: usize = 40;
 
@@ -909,6 +912,48 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
         })
     });
 
+    // The chart view (the URL's `show=charts`): the selected runs, or the first shown.
+    let charts_on = Memo::new(move |_| route.with(|r| r.get("show") == Some("charts")));
+    let chart_runs = Memo::new(move |_| {
+        if !charts_on.get() {
+            return Vec::new();
+        }
+        let Some(runs) = loaded() else {
+            return Vec::new();
+        };
+        let chosen = selected.get();
+        let indices: Vec<usize> = if chosen.is_empty() {
+            shown.with(|s| s.matching.iter().take(CHART_RUNS).copied().collect())
+        } else {
+            runs.iter()
+                .enumerate()
+                .filter(|(_, r)| chosen.contains(&r.info.run_id))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        indices
+            .into_iter()
+            .map(|i| ChartRun {
+                run_id: runs[i].info.run_id.clone(),
+                label: display_name(&runs[i]),
+                start_time: runs[i].info.start_time.unwrap_or(0),
+            })
+            .collect::<Vec<_>>()
+    });
+    let chart_keys = Memo::new(move |_| {
+        let ids: Vec<String> = chart_runs.with(|r| r.iter().map(|c| c.run_id.clone()).collect());
+        let mut keys: Vec<String> = loaded()
+            .map(|runs| {
+                runs.iter()
+                    .filter(|r| ids.contains(&r.info.run_id))
+                    .flat_map(|r| r.data.metrics.iter().map(|m| m.key.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        keys.sort();
+        keys.dedup();
+        keys
+    });
     let open_run = move |index: usize| {
         if let Some(runs) = loaded() {
             let info = &runs[index].info;
@@ -1263,6 +1308,15 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
                                 .collect_view()
                         }}
                     </select>
+                    <button class="secondary" data-testid="runs-show-charts"
+                        title="Charts of the selected runs (or the first shown), one per metric"
+                        on:click=move |_| {
+                            let current = route.get_untracked();
+                            let on = current.get("show") != Some("charts");
+                            replace(route, current.with("show", on.then_some("charts")));
+                        }>
+                        {move || if charts_on.get() { "Hide charts" } else { "Charts" }}
+                    </button>
                     <ColumnPicker keys=keys columns=columns toggle=Callback::new(toggle_column)/>
                     <Show when=move || !deleted.get()>
                         <button data-testid="run-new" on:click=move |_| creating.update(|c| *c = !*c)>"+ New run"</button>
@@ -1449,6 +1503,9 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
                     </div>
                 }.into_any(),
             }}
+            <Show when=move || charts_on.get()>
+                <RunCharts runs=chart_runs keys=chart_keys/>
+            </Show>
         </section>
     }
 }

@@ -54,7 +54,41 @@ test('a run page charts each metric at full fidelity', async ({ page }) => {
   const download = page.waitForEvent('download');
   await chart.getByTestId('chart-csv').click();
   const csv = fs.readFileSync((await (await download).path())!, 'utf8').trim().split('\n');
-  expect(csv[0]).toBe('step,timestamp,value');
+  expect(csv[0]).toBe('run_id,step,timestamp,value');
   expect(csv.length).toBe(20_001);
-  expect(csv[6]).toBe('5,1700000000050,NaN');
+  expect(csv[6]).toBe(`${run.info.run_id},5,1700000000050,NaN`);
+});
+
+test('the experiment page overlays the chosen runs, one card per metric', async ({ page }) => {
+  const app = new Labbook(page);
+  await app.open();
+  const { experiment_id } = await app.ok('POST', '/api/2.0/mlflow/experiments/create', { name: 'overlay' });
+  const ids: string[] = [];
+  for (const [name, scale] of [['a', 1], ['b', 2], ['c', 3]] as const) {
+    const { run } = await app.ok('POST', '/api/2.0/mlflow/runs/create', { experiment_id, run_name: name, start_time: 1000 + ids.length });
+    ids.push(run.info.run_id);
+    const metrics = [];
+    for (let step = 0; step < 100; step++) {
+      metrics.push({ key: 'loss', value: scale / (1 + step), timestamp: 1000 + step, step });
+      metrics.push({ key: 'acc', value: 1 - scale / (10 + step), timestamp: 1000 + step, step });
+    }
+    await app.ok('POST', '/api/2.0/mlflow/runs/log-batch', { run_id: run.info.run_id, metrics });
+  }
+  await app.open(`#/experiments/${experiment_id}`);
+  await app.runRow(ids[0]).getByTestId('run-select').check();
+  await app.runRow(ids[2]).getByTestId('run-select').check();
+  await page.getByTestId('runs-show-charts').click();
+  const charts = page.getByTestId('runs-charts').getByTestId('metric-chart');
+  await expect(charts).toHaveCount(2);
+  const loss = page.locator('[data-testid="runs-charts"] [data-testid="metric-chart"][data-metric-key="loss"]');
+  await loss.scrollIntoViewIfNeeded();
+  await expect(loss.getByTestId('chart-legend-item')).toHaveText(['c', 'a']);
+  await expect(loss.locator('path.line')).toHaveCount(4);
+  await expect(loss.getByTestId('chart-points')).toContainText('200 of 200 points drawn');
+  await loss.getByTestId('chart-legend-item').filter({ hasText: 'c' }).click();
+  await expect(loss.getByTestId('chart-points')).toContainText('100 of 200 points drawn');
+  const box = (await loss.locator('svg').boundingBox())!;
+  await page.mouse.move(box.x + 300, box.y + 100);
+  await expect(loss.getByTestId('chart-tooltip')).toContainText('a: step');
+  expect(decodeURIComponent(page.url())).toContain('show=charts');
 });
