@@ -18,6 +18,13 @@
 //                            drawn (history read from IndexedDB included), and redrawing the
 //                            whole range after a zoom (decimating 1 000 000 points to at most
 //                            four per pixel column, and the SVG update), median of 5
+//   chart_1m_undecimated_ms  the same 1 000 000 points drawn as one SVG path without
+//                            decimation, in the same page, until the browser has laid it out
+//   chart_view_100_runs_*    an experiment of 100 runs (a 2000-point "loss" and 19 metrics of
+//                            100 points each) opened at its chart view with all runs ticked:
+//                            from navigation to the loss card drawn with its 100 lines, the
+//                            redraw of that card after a zoom, and the main thread's longest
+//                            task meanwhile
 //   import_2000_runs_ms      importing fixtures/large-2000-runs/mlruns.zip (2000 runs,
 //                            804 000 metric points) through the import page, file chosen to
 //                            report shown; with the peak JS heap and wasm memory meanwhile,
@@ -136,6 +143,87 @@ for (let i = 0; i < 5; i++) {
   }));
 }
 chartRedraw.sort((a, b) => a - b);
+
+// The same points drawn without decimation: one SVG path of 1 000 000 points.
+const undecimated = await page.evaluate(async () => {
+  const t0 = performance.now();
+  const values = [];
+  for (let step = 0; step < 1_000_000; step++) values.push(Math.sin(step / 5000));
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('width', '560');
+  svg.setAttribute('height', '240');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  let d = '';
+  for (let i = 0; i < values.length; i++) d += `${i ? 'L' : 'M'}${(56 + (i / 999_999) * 492).toFixed(1)},${(120 - values[i] * 100).toFixed(1)}`;
+  path.setAttribute('d', d);
+  path.setAttribute('fill', 'none');
+  path.setAttribute('stroke', 'black');
+  svg.appendChild(path);
+  const t1 = performance.now();
+  document.body.appendChild(svg);
+  path.getBBox();
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const t2 = performance.now();
+  svg.remove();
+  return { build: t1 - t0, draw: t2 - t1 };
+});
+
+// 100 runs with a 2000-point history each on one chart, in the experiment's chart view.
+const view = await page.evaluate(async () => {
+  const rest = window.labbook.rest;
+  const { experiment_id } = await rest('POST', '/api/2.0/mlflow/experiments/create', { name: 'bench-chart-view' });
+  const ids = [];
+  for (let r = 0; r < 100; r++) {
+    const { run } = await rest('POST', '/api/2.0/mlflow/runs/create', { experiment_id, run_name: `r${r}`, start_time: 1700000000000 + r });
+    ids.push(run.info.run_id);
+    // log-batch takes at most 1000 metrics: loss in two batches, the 19 others in two more.
+    const batches = [[], [], [], []];
+    for (let step = 0; step < 2000; step++) {
+      batches[step < 1000 ? 0 : 1].push({ key: 'loss', value: (1 + r / 100) / (1 + step / 50), timestamp: 1700000000000 + step, step });
+    }
+    for (let m = 1; m < 20; m++) {
+      for (let step = 0; step < 100; step++) {
+        batches[m <= 10 ? 2 : 3].push({ key: `m${String(m).padStart(2, '0')}`, value: Math.random(), timestamp: 1700000000000 + step, step });
+      }
+    }
+    for (const metrics of batches) await rest('POST', '/api/2.0/mlflow/runs/log-batch', { run_id: run.info.run_id, metrics });
+  }
+  return { experiment_id, ids };
+});
+await page.goto('about:blank');
+await page.addInitScript(() => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+  }).observe({ type: 'longtask', buffered: true });
+});
+await page.goto(`${base}#/experiments/${view.experiment_id}?sel=${view.ids.join(',')}&show=charts`);
+await page.waitForFunction(() => {
+  const card = document.querySelector('[data-testid="runs-charts"] [data-metric-key="loss"]');
+  return card && card.querySelectorAll('[data-testid="chart-legend-item"]').length === 100
+    && card.querySelector('[data-testid="chart-points"]').textContent.includes('of 200000 points');
+}, null, { timeout: 120_000, polling: 'raf' });
+const viewDrawn = await page.evaluate(() => performance.now());
+const viewRedraw = [];
+for (let i = 0; i < 5; i++) {
+  const svg = page.locator('[data-testid="runs-charts"] [data-metric-key="loss"] svg');
+  await svg.scrollIntoViewIfNeeded();
+  const box = await svg.boundingBox();
+  await page.mouse.move(box.x + 100, box.y + 100);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 200, box.y + 100);
+  await page.mouse.up();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="runs-charts"] [data-metric-key="loss"]').dataset.xRange.startsWith('0 '), null, { polling: 'raf' });
+  viewRedraw.push(await page.evaluate(async () => {
+    const figure = document.querySelector('[data-testid="runs-charts"] [data-metric-key="loss"]');
+    const t0 = performance.now();
+    figure.querySelector('svg').dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+    while (!figure.dataset.xRange.startsWith('0 ')) await new Promise((r) => setTimeout(r, 0));
+    return performance.now() - t0;
+  }));
+}
+viewRedraw.sort((a, b) => a - b);
+const viewLongTasks = await page.evaluate(() => window.__longTasks);
 
 // 10 000 runs x 50 columns, imported as one bundle.
 const T0 = 1700000000000;
@@ -273,6 +361,12 @@ console.log(JSON.stringify({
   table_10000_rows_in_page: scrolling.rows,
   chart_1m_first_draw_ms: Math.round(chartFirstDraw),
   chart_1m_redraw_ms_median: Math.round(chartRedraw[2] * 10) / 10,
+  chart_1m_undecimated_ms: Math.round(undecimated.draw),
+  chart_1m_undecimated_path_build_ms: Math.round(undecimated.build),
+  chart_view_100_runs_first_draw_ms: Math.round(viewDrawn),
+  chart_view_100_runs_redraw_ms_median: Math.round(viewRedraw[2] * 10) / 10,
+  chart_view_100_runs_longest_task_ms: Math.round(Math.max(0, ...viewLongTasks)),
+  chart_view_100_runs_tasks_over_100ms: viewLongTasks.filter((t) => t > 100).length,
   import_2000_runs_ms: importMs,
   imported_runs: importedRuns,
   import_peak_js_heap_mb: Math.round(peakHeap / 2 ** 20),
