@@ -116,6 +116,11 @@ struct Drawing {
     x_range: (f64, f64),
 }
 
+/// The line of run `index` in a drawing, if it is shown.
+fn line_of(drawing: &Drawing, index: usize) -> Option<&(usize, String, String)> {
+    drawing.lines.iter().find(|l| l.0 == index)
+}
+
 /// The chart's data as CSV: run, step, timestamp, value (NaN and ±inf as MLflow writes them).
 fn csv(runs: &[ChartRun], histories: &[Vec<Metric>]) -> String {
     let mut out = String::from("run_id,step,timestamp,value\n");
@@ -452,29 +457,29 @@ pub fn MetricChart(key: String, runs: Vec<ChartRun>) -> impl IntoView {
                     let x_ticks = d.x_ticks.iter().map(|(x, label)| view! {
                         <text class="tick" x=*x y=HEIGHT - BOTTOM + 16.0 text-anchor="middle">{label.clone()}</text>
                     }).collect_view();
-                    let marks = d.marks.iter().map(|(x, y, label)| view! {
-                        <text class="nonfinite" data-testid="chart-nonfinite" x=*x y=*y text-anchor="middle">
-                            "▲"<title>{label.clone()}</title>
-                        </text>
-                    }).collect_view();
-                    let focus = highlighted.get();
-                    let lines = d.lines.iter().map(|(i, raw, smoothed)| {
-                        let smoothing = !smoothed.is_empty();
-                        let style = format!("stroke:{}", colour(*i));
-                        view! {
-                            <path class="line" class:raw=smoothing class:focus=focus == Some(*i)
-                                class:dim=focus.is_some_and(|f| f != *i) style=style.clone() d=raw.clone()/>
-                            <path class="line smoothed" class:focus=focus == Some(*i)
-                                class:dim=focus.is_some_and(|f| f != *i) style=style d=smoothed.clone()/>
-                        }
-                    }).collect_view();
                     view! {
                         {y_ticks}
                         {x_ticks}
-                        {lines}
-                        {marks}
                     }
                 })}
+                // Lines stay the same elements from one drawing to the next; only their path
+                // changes, and hovering the legend only changes classes.
+                <For each=move || drawing.with(|d| d.lines.iter().map(|l| l.0).collect::<Vec<usize>>()) key=|i| *i let:i>
+                    <path class="line" style=format!("stroke:{}", colour(i))
+                        class:raw=move || drawing.with(|d| line_of(d, i).is_some_and(|l| !l.2.is_empty()))
+                        class:focus=move || highlighted.get() == Some(i)
+                        class:dim=move || highlighted.get().is_some_and(|f| f != i)
+                        d=move || drawing.with(|d| line_of(d, i).map(|l| l.1.clone()).unwrap_or_default())/>
+                    <path class="line smoothed" style=format!("stroke:{}", colour(i))
+                        class:focus=move || highlighted.get() == Some(i)
+                        class:dim=move || highlighted.get().is_some_and(|f| f != i)
+                        d=move || drawing.with(|d| line_of(d, i).map(|l| l.2.clone()).unwrap_or_default())/>
+                </For>
+                {move || drawing.with(|d| d.marks.iter().map(|(x, y, label)| view! {
+                    <text class="nonfinite" data-testid="chart-nonfinite" x=*x y=*y text-anchor="middle">
+                        "▲"<title>{label.clone()}</title>
+                    </text>
+                }).collect_view())}
                 {move || drag.get().map(|(a, b)| {
                     let (lo, hi) = drawing.with(|d| d.x_range);
                     let xs = LinearScale { domain: (lo, hi), range: plot_x };
