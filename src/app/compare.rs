@@ -72,16 +72,7 @@ fn diff_rows(runs: &[Run]) -> Vec<DiffRow> {
 pub fn ComparePage() -> impl IntoView {
     let app = use_app();
     let route = expect_context::<RwSignal<Route>>();
-    let ids = Memo::new(move |_| {
-        route.with(|r| {
-            r.get("runs")
-                .unwrap_or_default()
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
-    });
+    let ids = Memo::new(move |_| route.with(|r| r.ids("runs")));
     let runs = LocalResource::new(move || {
         let tracker = app.tracker();
         app.revision.track();

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use super::route::{navigate, Page, Route};
 use super::runs::RunsSection;
 use super::transfer::{export, ExportFormat};
-use super::use_app;
 use super::widgets::{run_action, DescriptionEditor, EditorState, ErrorLine, NameAction, NameForm};
+use super::{keep_last, use_app};
 use crate::domain::{
     Experiment, LifecycleStage, Run, Tag, ViewType, DEFAULT_EXPERIMENT_ID, NOTE_TAG,
 };
@@ -206,22 +206,17 @@ fn Welcome() -> impl IntoView {
 pub fn ExperimentPage(experiment_id: String) -> impl IntoView {
     let app = use_app();
     let id = StoredValue::new(experiment_id.clone());
-    let experiment = LocalResource::new(move || {
+    let experiment = keep_last(LocalResource::new(move || {
         let tracker = app.tracker();
         app.revision.track();
         let id = id.get_value();
         async move { tracker.experiment(&id).await }
-    });
+    }));
     // Made once for the page, not for each refresh of its data, so typing survives updates;
     // for the same reason the runs section sits outside the part that is redrawn.
     let editor = EditorState::new();
     let renaming = RwSignal::new(None::<String>);
-    // Once found, the runs section stays while newer data loads.
-    let found = Memo::new(move |before: Option<&bool>| {
-        experiment
-            .get()
-            .map_or(before.copied().unwrap_or(false), |e| e.is_ok())
-    });
+    let found = Memo::new(move |_| experiment.with(|e| matches!(e, Some(Ok(_)))));
     let deleted = Signal::derive(move || {
         experiment
             .get()

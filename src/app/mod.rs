@@ -45,6 +45,21 @@ pub fn use_app() -> AppState {
     expect_context::<AppState>()
 }
 
+/// The last value `resource` loaded, kept while a newer one loads: a `LocalResource` reads as
+/// `None` while it reloads, and pages that follow it directly would blank (and rebuild what
+/// they show, losing scroll positions and chart zooms) on every write.
+pub fn keep_last<T: Clone + 'static>(
+    resource: LocalResource<T>,
+) -> ReadSignal<Option<T>, LocalStorage> {
+    let last = RwSignal::new_local(None::<T>);
+    Effect::new(move |_| {
+        if let Some(value) = resource.get() {
+            last.set(Some(value));
+        }
+    });
+    last.read_only()
+}
+
 /// Opens the store and mounts the app.
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {

@@ -100,6 +100,16 @@ impl Route {
             .map(|(_, v)| v.as_str())
     }
 
+    /// A comma-separated list of ids (`sel`, `with`, `runs`), empty when absent.
+    pub fn ids(&self, key: &str) -> Vec<String> {
+        self.get(key)
+            .unwrap_or_default()
+            .split(',')
+            .filter(|id| !id.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// The same route with `key` set to `value`, or removed when `value` is `None`.
     pub fn with(&self, key: &str, value: Option<&str>) -> Route {
         let mut route = self.clone();
@@ -181,5 +191,10 @@ mod tests {
         let route = Route::parse("#/experiments/1?view=deleted");
         assert_eq!(route.get("view"), Some("deleted"));
         assert_eq!(route.with("view", None).to_hash(), "#/experiments/1");
+        assert_eq!(
+            Route::parse("#/compare?runs=a%2C%2Cb").ids("runs"),
+            ["a", "b"]
+        );
+        assert!(route.ids("runs").is_empty());
     }
 }

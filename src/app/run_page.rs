@@ -7,8 +7,8 @@ use super::chart::{ChartRun, MetricChart};
 use super::experiments::{display_name, UI_USER};
 use super::format;
 use super::route::{Page, Route};
-use super::use_app;
 use super::widgets::{download, run_action, DescriptionEditor, EditorState, ErrorLine};
+use super::{keep_last, use_app};
 use crate::chart::LinearScale;
 use crate::domain::{
     ArtifactFile, DomainError, LifecycleStage, LogBatch, Metric, Param, Run, RunStatus, RunUpdate,
@@ -27,12 +27,12 @@ fn run_route(run: &Run) -> Route {
 pub fn RunPage(experiment_id: String, run_id: String) -> impl IntoView {
     let app = use_app();
     let run_id = StoredValue::new(run_id);
-    let run = LocalResource::new(move || {
+    let run = keep_last(LocalResource::new(move || {
         let tracker = app.tracker();
         app.revision.track();
         let id = run_id.get_value();
         async move { tracker.run(&id).await }
-    });
+    }));
     let back = Route::page(Page::Experiment(experiment_id)).to_hash();
     // Made once for the page, not for each refresh of its data, so typing survives updates.
     let editor = EditorState::new();

@@ -14,8 +14,8 @@ use super::experiments::{display_name, UI_USER};
 use super::format;
 use super::route::{navigate, replace, Page, Route};
 use super::transfer::{export, ExportFormat};
-use super::use_app;
 use super::widgets::{run_action, ErrorLine, NameAction, NameForm};
+use super::{keep_last, use_app};
 use crate::domain::{DomainError, LifecycleStage, Run, ViewType};
 use crate::search::{parse_order_by, sort_run_indices, sort_runs, Filter, FilterError, Target};
 use crate::store::{now_ms, ExportScope, NewRun};
@@ -176,24 +176,26 @@ fn local_storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
-/// The columns chosen: from the URL, else as last chosen for this experiment, else the first
-/// metrics and params.
-fn chosen_columns(route: &Route, experiment_id: &str, keys: &Keys) -> Vec<Column> {
-    let stored = || {
-        local_storage()
-            .and_then(|s| {
-                s.get_item(&columns_storage_key(experiment_id))
-                    .ok()
-                    .flatten()
-            })
-            .map(|v| {
-                v.split('\n')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-    };
-    match url_list(route, "cols").or_else(stored) {
+/// The column ids last chosen for this experiment, kept in the browser.
+fn stored_column_ids(experiment_id: &str) -> Option<Vec<String>> {
+    local_storage()
+        .and_then(|s| {
+            s.get_item(&columns_storage_key(experiment_id))
+                .ok()
+                .flatten()
+        })
+        .map(|v| {
+            v.split('\n')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+}
+
+/// The columns chosen: from the URL, else `stored` (as last chosen for this experiment), else
+/// the first metrics and params.
+fn chosen_columns(route: &Route, stored: Option<&[String]>, keys: &Keys) -> Vec<Column> {
+    match url_list(route, "cols").or_else(|| stored.map(<[String]>::to_vec)) {
         Some(ids) => ids.iter().filter_map(|id| Column::parse(id)).collect(),
         None => keys
             .metrics
@@ -696,16 +698,9 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
     let id = StoredValue::new(experiment_id);
     // Other experiments whose runs are shown too (the URL's `with`).
     let also = Memo::new(move |_| {
-        route.with(|r| {
-            r.get("with")
-                .map(|v| {
-                    v.split(',')
-                        .filter(|x| !x.is_empty() && *x != id.get_value())
-                        .map(str::to_owned)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
+        let mut ids = route.with(|r| r.ids("with"));
+        ids.retain(|x| *x != id.get_value());
+        ids
     });
     let experiments = LocalResource::new(move || {
         let tracker = app.tracker();
@@ -743,12 +738,7 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
     });
     // The last answer stays on screen while a newer one loads, so writes elsewhere (runs being
     // logged) do not blank the table or lose its scroll position.
-    let latest = RwSignal::new_local(None::<Result<Rc<Vec<Run>>, DomainError>>);
-    Effect::new(move |_| {
-        if let Some(answer) = runs.get() {
-            latest.set(Some(answer));
-        }
-    });
+    let latest = keep_last(runs);
     let loaded = move || latest.get().and_then(Result::ok);
     // Only a change of state redraws the table itself, not each newer list of runs.
     let state = Memo::new(move |_| {
@@ -765,21 +755,14 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
     let applied_filter =
         Memo::new(move |_| route.with(|r| r.get("filter").unwrap_or("").to_owned()));
     let sort = Memo::new(move |_| route.with(|r| url_list(r, "sort").unwrap_or_default()));
-    let selected = Memo::new(move |_| {
-        route.with(|r| {
-            r.get("sel")
-                .map(|s| {
-                    s.split(',')
-                        .filter(|x| !x.is_empty())
-                        .map(str::to_owned)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
+    let selected = Memo::new(move |_| route.with(|r| r.ids("sel")));
+    // The columns last chosen for this experiment, read once and kept in step with what is
+    // written back; the URL's `cols` wins.
+    let stored_columns = StoredValue::new(stored_column_ids(&id.get_value()));
     let columns = Memo::new(move |_| {
         let keys = keys.get();
-        route.with(|r| chosen_columns(r, &id.get_value(), &keys))
+        stored_columns
+            .with_value(|stored| route.with(|r| chosen_columns(r, stored.as_deref(), &keys)))
     });
     let expanded = RwSignal::new(HashSet::<String>::new());
     let group = Memo::new(move |_| route.with(|r| r.get("group").and_then(GroupBy::parse)));
@@ -787,8 +770,9 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
     // What is typed stays, valid or not; only a valid filter reaches the URL and the table.
     let typed = RwSignal::new(applied_filter.get_untracked());
     let filter_error = RwSignal::new(None::<FilterError>);
-    let url_filter_error =
-        Memo::new(move |_| Filter::parse(Target::Runs, &applied_filter.get()).err());
+    // The URL's filter, parsed once per change (a hand-edited link may hold a bad one).
+    let applied = Memo::new(move |_| Filter::parse(Target::Runs, &applied_filter.get()));
+    let url_filter_error = Memo::new(move |_| applied.with(|a| a.as_ref().err().cloned()));
     let set_filter = move |text: String| {
         typed.set(text.clone());
         match Filter::parse(Target::Runs, &text) {
@@ -811,9 +795,12 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
         let Some(runs) = loaded() else {
             return Shown::default();
         };
-        let filter = Filter::parse(Target::Runs, &applied_filter.get()).unwrap_or_default();
         let group = group.get();
-        expanded.with(|open| sort.with(|s| arrange(&runs, &filter, s, open, group.as_ref())))
+        applied.with(|filter| {
+            let everything = Filter::default();
+            let filter = filter.as_ref().unwrap_or(&everything);
+            expanded.with(|open| sort.with(|s| arrange(&runs, filter, s, open, group.as_ref())))
+        })
     });
 
     // Virtual scrolling.
@@ -1119,6 +1106,7 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
         if let Some(storage) = local_storage() {
             let _ = storage.set_item(&columns_storage_key(&id.get_value()), &ids.join("\n"));
         }
+        stored_columns.set_value(Some(ids.clone()));
         // An empty choice is kept as one empty line, so it is not mistaken for "no choice".
         let value = if ids.is_empty() {
             "\n".to_owned()
