@@ -1,16 +1,17 @@
-//! A metric's histories as a chart (`metric-chart`), one line per run: x by step, wall time or
-//! time since each run started; linear or log y; smoothing with the raw lines kept faint; drag
-//! a box to zoom (the decimation follows, so detail appears), double-click to reset; hover for
-//! each run's nearest point; a legend to hide a run (click) or pick it out (hover); NaN and
-//! ±inf marked; the data as CSV and the chart as SVG. Drawn as SVG from the pure math in
-//! `crate::chart`, at most four points per pixel column per run whatever the histories' length.
+//! A metric's histories as a chart (`metric-chart`), one line per run and metric (more metrics
+//! can be added to a chart): x by step, wall time or time since each run started; linear or log
+//! y; smoothing with the raw lines kept faint; drag a box to zoom (the decimation follows, so
+//! detail appears), double-click to reset; hover for each line's nearest point; a legend to
+//! hide a line (click) or pick it out (hover); NaN and ±inf marked; the data as CSV and the
+//! chart as SVG or PNG. Drawn as SVG from the pure math in
+//! `crate::chart`, at most two points per pixel column per run whatever the histories' length.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::format;
 use super::use_app;
-use super::widgets::download;
+use super::widgets::ExportButtons;
 use crate::chart::{min_max, nearest, nice_ticks, smooth, LinearScale, LogScale, Point};
 use crate::domain::Metric;
 
@@ -121,18 +122,29 @@ fn line_of(drawing: &Drawing, index: usize) -> Option<&(usize, String, String)> 
     drawing.lines.iter().find(|l| l.0 == index)
 }
 
-/// The chart's data as CSV: run, step, timestamp, value (NaN and ±inf as MLflow writes them).
-fn csv(runs: &[ChartRun], histories: &[Vec<Metric>]) -> String {
-    let mut out = String::from("run_id,step,timestamp,value\n");
-    for (run, history) in runs.iter().zip(histories) {
+/// The chart's data as CSV: run, metric, step, timestamp, value (NaN and ±inf as MLflow writes
+/// them), for each line (a run's metric) with its history.
+fn csv(lines: &[(&ChartRun, &str)], histories: &[Vec<Metric>]) -> String {
+    let mut out = String::from("run_id,key,step,timestamp,value\n");
+    for ((run, key), history) in lines.iter().zip(histories) {
         for m in history {
             out.push_str(&format!(
-                "{},{},{},{}\n",
-                run.run_id, m.step, m.timestamp, m.value
+                "{},{},{},{},{}\n",
+                run.run_id, key, m.step, m.timestamp, m.value
             ));
         }
     }
     out
+}
+
+/// A line's name in the legend and tooltip: the run, the metric, or both when the chart has
+/// several of each.
+fn line_label(run: &ChartRun, key: &str, runs: usize, keys: usize) -> String {
+    match (runs > 1, keys > 1) {
+        (_, false) => run.label.clone(),
+        (false, true) => key.to_owned(),
+        (true, true) => format!("{} · {key}", run.label),
+    }
 }
 
 /// A run drawn on a chart.
@@ -150,7 +162,7 @@ const PALETTE: [&str; 10] = [
     "#6639ba", "#953800",
 ];
 
-fn colour(index: usize) -> &'static str {
+pub(super) fn colour(index: usize) -> &'static str {
     PALETTE[index % PALETTE.len()]
 }
 
@@ -183,27 +195,52 @@ fn series_of(history: &[Metric], axis: XAxis, start_time: i64) -> Series {
     }
 }
 
+/// The chart of metric `key` for `runs`; `choices` are the other metrics the reader may add to
+/// it.
 #[component]
-pub fn MetricChart(key: String, runs: Vec<ChartRun>) -> impl IntoView {
+pub fn MetricChart(
+    key: String,
+    runs: Vec<ChartRun>,
+    #[prop(optional)] choices: Vec<String>,
+) -> impl IntoView {
     let app = use_app();
+    let run_count = runs.len();
     let runs = StoredValue::new(runs);
-    let histories = LocalResource::new({
-        let key = key.clone();
-        move || {
-            let tracker = app.tracker();
-            app.revision.track();
-            let key = key.clone();
-            let ids: Vec<String> =
-                runs.with_value(|r| r.iter().map(|r| r.run_id.clone()).collect());
-            async move {
-                let mut all = Vec::with_capacity(ids.len());
-                for id in ids {
-                    all.push(tracker.metric_history(&id, &key).await.unwrap_or_default());
-                }
-                all
+    // The metrics drawn, the first being `key`; each run's line of each, metric by metric.
+    let keys = RwSignal::new(vec![key.clone()]);
+    let lines = Memo::new(move |_| {
+        keys.with(|keys| {
+            keys.iter()
+                .flat_map(|k| (0..run_count).map(move |r| (r, k.clone())))
+                .collect::<Vec<(usize, String)>>()
+        })
+    });
+    let histories = LocalResource::new(move || {
+        let tracker = app.tracker();
+        app.revision.track();
+        let wanted: Vec<(String, String)> = lines.with(|lines| {
+            runs.with_value(|runs| {
+                lines
+                    .iter()
+                    .map(|(r, k)| (runs[*r].run_id.clone(), k.clone()))
+                    .collect()
+            })
+        });
+        async move {
+            let mut all = Vec::with_capacity(wanted.len());
+            for (id, key) in wanted {
+                all.push(tracker.metric_history(&id, &key).await.unwrap_or_default());
             }
+            all
         }
     });
+    let label_of = move |i: usize| -> String {
+        let key_count = keys.with(Vec::len);
+        lines.with(|lines| {
+            let (r, k) = &lines[i];
+            runs.with_value(|runs| line_label(&runs[*r], k, run_count, key_count))
+        })
+    };
     let hidden = RwSignal::new(std::collections::HashSet::<usize>::new());
     let highlighted = RwSignal::new(None::<usize>);
     let x_axis = RwSignal::new(XAxis::Step);
@@ -218,11 +255,14 @@ pub fn MetricChart(key: String, runs: Vec<ChartRun>) -> impl IntoView {
         let axis = x_axis.get();
         histories.with(|h| {
             let h = h.as_deref().unwrap_or_default();
-            runs.with_value(|runs| {
-                runs.iter()
-                    .zip(h)
-                    .map(|(run, history)| series_of(history, axis, run.start_time))
-                    .collect::<Vec<_>>()
+            lines.with(|lines| {
+                runs.with_value(|runs| {
+                    lines
+                        .iter()
+                        .zip(h)
+                        .map(|((r, _), history)| series_of(history, axis, runs[*r].start_time))
+                        .collect::<Vec<_>>()
+                })
             })
         })
     });
@@ -342,14 +382,14 @@ pub fn MetricChart(key: String, runs: Vec<ChartRun>) -> impl IntoView {
                 .filter_map(|(i, s)| nearest(&s.points, x).map(|n| (i, s.sources[n])))
                 .collect()
         });
-        let several = runs.with_value(Vec::len) > 1;
+        let several = lines.with(Vec::len) > 1;
         let lines: Vec<(usize, String)> = histories.with(|h| {
             let h = h.as_deref().unwrap_or_default();
             nearest_points
                 .iter()
                 .filter_map(|&(i, source)| {
                     let m = h.get(i)?.get(source)?;
-                    let label = runs.with_value(|r| r[i].label.clone());
+                    let label = label_of(i);
                     let text = format!(
                         "step {} · {} · {}",
                         m.step,
@@ -376,20 +416,57 @@ pub fn MetricChart(key: String, runs: Vec<ChartRun>) -> impl IntoView {
         };
         Some((xs.map(x), lines))
     };
-    let svg_text = move || {
-        svg_ref
-            .get_untracked()
-            .map(|svg| svg.unchecked_ref::<web_sys::Element>().outer_html())
-            .unwrap_or_default()
+    let data_csv = move || {
+        histories.with_untracked(|h| {
+            lines.with_untracked(|lines| {
+                runs.with_value(|runs| {
+                    let named: Vec<(&ChartRun, &str)> =
+                        lines.iter().map(|(r, k)| (&runs[*r], k.as_str())).collect();
+                    csv(&named, h.as_deref().unwrap_or_default())
+                })
+            })
+        })
     };
+    // Adding or removing a metric renumbers the lines: the hidden ones are shown again.
+    let set_keys = move |change: &dyn Fn(&mut Vec<String>)| {
+        hidden.set(Default::default());
+        highlighted.set(None);
+        keys.update(|k| change(k));
+    };
+    let choices = StoredValue::new(choices);
     let stem = key.replace('/', "_");
-    let (csv_name, svg_name) = (format!("{stem}.csv"), format!("{stem}.svg"));
 
     view! {
         <figure class="metric-chart" data-testid="metric-chart" data-metric-key=key.clone()
             data-x-range=move || drawing.with(|d| format!("{} {}", d.x_range.0, d.x_range.1))>
             <figcaption>
                 <b>{key.clone()}</b>
+                {move || keys.with(|k| k.iter().skip(1).cloned().collect::<Vec<_>>()).into_iter().map(|extra| {
+                    let removed = extra.clone();
+                    view! {
+                        <span class="chip" data-testid="chart-metric">{extra}
+                            <button class="link" title="Remove this metric from the chart"
+                                on:click=move |_| set_keys(&|k| k.retain(|x| *x != removed))>"×"</button>
+                        </span>
+                    }
+                }).collect_view()}
+                {move || {
+                    let addable: Vec<String> = choices.with_value(|c| {
+                        keys.with(|k| c.iter().filter(|x| !k.contains(x)).cloned().collect())
+                    });
+                    (!addable.is_empty()).then(|| view! {
+                        <select class="add-metric" data-testid="chart-add-metric" title="Draw another metric on this chart"
+                            on:change=move |ev| {
+                                let chosen = event_target_value(&ev);
+                                if !chosen.is_empty() {
+                                    set_keys(&|k| k.push(chosen.clone()));
+                                }
+                            }>
+                            <option value="" selected>"+ metric"</option>
+                            {addable.into_iter().map(|k| view! { <option value=k.clone()>{k.clone()}</option> }).collect_view()}
+                        </select>
+                    })
+                }}
                 <span class="muted" data-testid="chart-points">{move || drawing.with(|d| format!(" {} of {} points drawn", d.drawn, series.with(|all| all.iter().map(|s| s.points.len() + s.marks.len()).sum::<usize>())))}</span>
                 <span class="controls">
                     <select data-testid="chart-x" on:change=move |ev| {
@@ -410,15 +487,7 @@ pub fn MetricChart(key: String, runs: Vec<ChartRun>) -> impl IntoView {
                             prop:value=move || weight.get().to_string()
                             on:input=move |ev| weight.set(event_target_value(&ev).parse().unwrap_or(0.0))/>
                     </label>
-                    <button class="secondary small" data-testid="chart-csv" on:click=move |_| {
-                        let text = histories.with_untracked(|h| {
-                            runs.with_value(|r| csv(r, h.as_deref().unwrap_or_default()))
-                        });
-                        let _ = download(&csv_name, text.as_bytes());
-                    }>"CSV"</button>
-                    <button class="secondary small" data-testid="chart-svg" on:click=move |_| {
-                        let _ = download(&svg_name, svg_text().as_bytes());
-                    }>"SVG"</button>
+                    <ExportButtons svg=svg_ref stem=stem csv=data_csv/>
                 </span>
             </figcaption>
             <svg node_ref=svg_ref xmlns="http://www.w3.org/2000/svg" width=WIDTH height=HEIGHT
@@ -495,10 +564,10 @@ pub fn MetricChart(key: String, runs: Vec<ChartRun>) -> impl IntoView {
                     <div style=format!("color:{}", colour(i))>{text}</div>
                 }).collect_view())}
             </div>
-            {move || (runs.with_value(Vec::len) > 1).then(|| view! {
+            {move || (lines.with(Vec::len) > 1).then(|| view! {
                 <ul class="legend">
-                    {runs.with_value(|r| r.iter().enumerate().map(|(i, run)| {
-                        let label = run.label.clone();
+                    {(0..lines.with(Vec::len)).map(|i| {
+                        let label = label_of(i);
                         view! {
                             <li data-testid="chart-legend-item" class:hidden=move || hidden.with(|h| h.contains(&i))
                                 title="Click to hide or show this run"
@@ -509,7 +578,7 @@ pub fn MetricChart(key: String, runs: Vec<ChartRun>) -> impl IntoView {
                                 {label}
                             </li>
                         }
-                    }).collect_view())}
+                    }).collect_view()}
                 </ul>
             })}
         </figure>
@@ -584,18 +653,25 @@ pub fn RunCharts(runs: Memo<Vec<ChartRun>>, keys: Memo<Vec<String>>) -> impl Int
         let runs = runs.get();
         let ids: Vec<&str> = runs.iter().map(|r| r.run_id.as_str()).collect();
         let set = ids.join(",");
-        keys.get()
-            .into_iter()
-            .map(|key| (format!("{key}|{set}"), key, runs.clone()))
+        let all = keys.get();
+        all.iter()
+            .map(|key| {
+                (
+                    format!("{key}|{set}"),
+                    key.clone(),
+                    runs.clone(),
+                    all.clone(),
+                )
+            })
             .collect::<Vec<_>>()
     };
     view! {
         <section class="charts" data-testid="runs-charts">
-            <For each=cards key=|(id, _, _)| id.clone() let:card>
+            <For each=cards key=|card| card.0.clone() let:card>
                 <OnScreen>
                     {
-                        let (key, runs) = (card.1.clone(), card.2.clone());
-                        move || view! { <MetricChart key=key.clone() runs=runs.clone()/> }
+                        let (_, key, runs, choices) = card.clone();
+                        move || view! { <MetricChart key=key.clone() runs=runs.clone() choices=choices.clone()/> }
                     }
                 </OnScreen>
             </For>

@@ -1,9 +1,11 @@
-//! Runs side by side: their params, latest metrics and tags in one table (`compare-diff`),
-//! with "only differences". The runs are the URL's `runs` (ids, comma-separated), as the
-//! runs table's selection puts them there.
+//! Runs side by side: the plots of `compare_plots`, then their params, latest metrics and tags
+//! in one table (`compare-diff`), with "only differences". The runs are the URL's `runs` (ids,
+//! comma-separated), as the runs table's selection puts them there; the URL's `plot` shows that
+//! plot alone.
 
 use leptos::prelude::*;
 
+use super::compare_plots::ComparePlots;
 use super::experiments::display_name;
 use super::format;
 use super::route::{replace, Page, Route};
@@ -86,6 +88,8 @@ pub fn ComparePage() -> impl IntoView {
         }
     });
     let only_differences = Memo::new(move |_| route.with(|r| r.get("diff") == Some("only")));
+    let one_plot = Memo::new(move |_| route.with(|r| r.get("plot").is_some()));
+    let all_plots = move || route.with(|r| r.with("plot", None).to_hash());
     let set_only = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
         let current = route.get_untracked();
@@ -95,6 +99,9 @@ pub fn ComparePage() -> impl IntoView {
         <section class="compare-page" data-testid="compare-page">
             <div class="page-head">
                 <h1>"Compare runs"</h1>
+                <Show when=move || one_plot.get()>
+                    <a href=all_plots data-testid="compare-all">"All plots and the table"</a>
+                </Show>
                 <label class="toggle">
                     <input type="checkbox" data-testid="compare-only-diff" prop:checked=move || only_differences.get() on:change=set_only/>
                     " Only differences"
@@ -134,12 +141,15 @@ pub fn ComparePage() -> impl IntoView {
                         view! { <th class="run"><a href=target.to_hash()>{display_name(run)}</a></th> }
                     }).collect_view();
                     view! {
-                        <div class="table-scroll">
-                            <table class="kv compare-diff" data-testid="compare-diff">
-                                <thead><tr><th></th>{heads}</tr></thead>
-                                <tbody>{body}</tbody>
-                            </table>
-                        </div>
+                        <ComparePlots runs=runs/>
+                        <Show when=move || !one_plot.get()>
+                            <div class="table-scroll">
+                                <table class="kv compare-diff" data-testid="compare-diff">
+                                    <thead><tr><th></th>{heads.clone()}</tr></thead>
+                                    <tbody>{body.clone()}</tbody>
+                                </table>
+                            </div>
+                        </Show>
                     }.into_any()
                 }
             }}

@@ -7,6 +7,7 @@
 
 mod chart;
 mod compare;
+mod compare_plots;
 mod experiments;
 pub mod format;
 pub mod route;

@@ -88,7 +88,7 @@ pub fn RunPage(experiment_id: String, run_id: String) -> impl IntoView {
                     run_id: run_id.get_value(),
                     label: chart_label.get_untracked(),
                     start_time: start_time.get_untracked(),
-                }]/>
+                }] choices=chart_keys.get_untracked()/>
             </For>
         </section>
     }
