@@ -695,3 +695,268 @@ fn artifacts_list_answers_as_mlflow_server_and_bytes_round_trip() {
     );
     assert!(escape.message.contains("Invalid artifact path"));
 }
+
+fn call_registry(tracker: &Tracker<MemStore>, method: &str, endpoint: &str, body: Value) -> Value {
+    ok(
+        tracker,
+        method,
+        &format!("/api/2.0/mlflow/{endpoint}"),
+        body,
+    )
+}
+
+#[test]
+fn registry_writes_follow_mlflow() {
+    let t = tracker();
+    let run_id = new_run(&t);
+    let model = post(
+        &t,
+        "registered-models/create",
+        json!({"name": "taxi", "description": "fares", "tags": [{"key": "team", "value": "ml"}]}),
+    );
+    assert_eq!(model["registered_model"]["name"], "taxi");
+    assert_eq!(model["registered_model"]["description"], "fares");
+    assert_eq!(
+        model["registered_model"]["tags"],
+        json!([{"key": "team", "value": "ml"}])
+    );
+    let again = error(
+        &t,
+        "POST",
+        "/api/2.0/mlflow/registered-models/create",
+        json!({"name": "taxi"}),
+    );
+    assert_eq!(again.error_code, "RESOURCE_ALREADY_EXISTS");
+    assert_eq!(
+        again.message,
+        "Registered Model (name=taxi) already exists."
+    );
+    let empty = error(
+        &t,
+        "POST",
+        "/api/2.0/mlflow/registered-models/create",
+        json!({"name": ""}),
+    );
+    assert_eq!(empty.error_code, "INVALID_PARAMETER_VALUE");
+
+    // Three versions from the run; numbers grow.
+    for expected in 1..=3 {
+        let created = post(
+            &t,
+            "model-versions/create",
+            json!({"name": "taxi", "source": format!("runs:/{run_id}/model"), "run_id": run_id}),
+        );
+        let version = &created["model_version"];
+        assert_eq!(version["version"], expected.to_string());
+        assert_eq!(version["current_stage"], "None");
+        assert_eq!(version["status"], "READY");
+        assert_eq!(version["run_id"], run_id.as_str());
+    }
+
+    // v1 to Production, then v2 to Production archiving v1.
+    let moved = post(
+        &t,
+        "model-versions/transition-stage",
+        json!({"name": "taxi", "version": "1", "stage": "production", "archive_existing_versions": false}),
+    );
+    assert_eq!(moved["model_version"]["current_stage"], "Production");
+    post(
+        &t,
+        "model-versions/transition-stage",
+        json!({"name": "taxi", "version": "2", "stage": "Production", "archive_existing_versions": true}),
+    );
+    let v1 = get(&t, "model-versions/get?name=taxi&version=1");
+    assert_eq!(v1["model_version"]["current_stage"], "Archived");
+    let history = block_on(t.model_version("taxi", 1)).unwrap().stage_history;
+    let stages: Vec<(String, String)> = history
+        .iter()
+        .map(|h| (h.from.to_string(), h.to.to_string()))
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            ("None".to_owned(), "Production".to_owned()),
+            ("Production".to_owned(), "Archived".to_owned())
+        ]
+    );
+    let bad_archive = error(
+        &t,
+        "POST",
+        "/api/2.0/mlflow/model-versions/transition-stage",
+        json!({"name": "taxi", "version": "3", "stage": "Archived", "archive_existing_versions": true}),
+    );
+    assert_eq!(bad_archive.error_code, "INVALID_PARAMETER_VALUE");
+    let latest = post(
+        &t,
+        "registered-models/get-latest-versions",
+        json!({"name": "taxi", "stages": ["Production"]}),
+    );
+    assert_eq!(latest["model_versions"][0]["version"], "2");
+
+    // Aliases: set, move, read, refuse reserved names.
+    call_registry(
+        &t,
+        "POST",
+        "registered-models/alias",
+        json!({"name": "taxi", "alias": "champion", "version": "3"}),
+    );
+    call_registry(
+        &t,
+        "POST",
+        "registered-models/alias",
+        json!({"name": "taxi", "alias": "champion", "version": "2"}),
+    );
+    let by_alias = get(&t, "registered-models/alias?name=taxi&alias=champion");
+    assert_eq!(by_alias["model_version"]["version"], "2");
+    assert_eq!(by_alias["model_version"]["aliases"], json!(["champion"]));
+    let reserved = error(
+        &t,
+        "POST",
+        "/api/2.0/mlflow/registered-models/alias",
+        json!({"name": "taxi", "alias": "v2", "version": "2"}),
+    );
+    assert_eq!(reserved.error_code, "INVALID_PARAMETER_VALUE");
+    let no_version = error(
+        &t,
+        "POST",
+        "/api/2.0/mlflow/registered-models/alias",
+        json!({"name": "taxi", "alias": "x", "version": "9"}),
+    );
+    assert_eq!(no_version.error_code, "RESOURCE_DOES_NOT_EXIST");
+    assert_eq!(
+        no_version.message,
+        "Model Version (name=taxi, version=9) not found"
+    );
+    call_registry(
+        &t,
+        "POST",
+        "registered-models/alias",
+        json!({"name": "taxi", "alias": "challenger", "version": "3"}),
+    );
+
+    // models:/ URIs.
+    let resolve = |uri: &str| {
+        ok(
+            &t,
+            "GET",
+            &format!("/api/2.0/labbook/models/resolve?uri={uri}"),
+            Value::Null,
+        )["model_version"]["version"]
+            .clone()
+    };
+    assert_eq!(resolve("models:/taxi/1"), "1");
+    assert_eq!(resolve("models:/taxi@champion"), "2");
+    assert_eq!(resolve("models:/taxi/Production"), "2");
+    assert_eq!(resolve("models:/taxi/latest"), "3");
+
+    // Deleting v3 drops its alias; the next version is 4, not 3 again.
+    call_registry(
+        &t,
+        "DELETE",
+        "model-versions/delete",
+        json!({"name": "taxi", "version": "3"}),
+    );
+    let gone = error(
+        &t,
+        "GET",
+        "/api/2.0/mlflow/model-versions/get?name=taxi&version=3",
+        Value::Null,
+    );
+    assert_eq!(gone.error_code, "RESOURCE_DOES_NOT_EXIST");
+    let aliases = get(&t, "registered-models/get?name=taxi")["registered_model"]["aliases"].clone();
+    assert_eq!(aliases, json!([{"alias": "champion", "version": "2"}]));
+    let next = post(
+        &t,
+        "model-versions/create",
+        json!({"name": "taxi", "source": "s3://bucket/model"}),
+    );
+    assert_eq!(next["model_version"]["version"], "4");
+    let uri = get(&t, "model-versions/get-download-uri?name=taxi&version=4");
+    assert_eq!(uri, json!({"artifact_uri": "s3://bucket/model"}));
+
+    // Descriptions and tags of models and versions.
+    let updated = call_registry(
+        &t,
+        "PATCH",
+        "model-versions/update",
+        json!({"name": "taxi", "version": "4", "description": "retrained"}),
+    );
+    assert_eq!(updated["model_version"]["description"], "retrained");
+    post(
+        &t,
+        "model-versions/set-tag",
+        json!({"name": "taxi", "version": "4", "key": "validated", "value": "yes"}),
+    );
+    assert_eq!(
+        get(&t, "model-versions/get?name=taxi&version=4")["model_version"]["tags"],
+        json!([{"key": "validated", "value": "yes"}])
+    );
+    call_registry(
+        &t,
+        "DELETE",
+        "model-versions/delete-tag",
+        json!({"name": "taxi", "version": "4", "key": "validated"}),
+    );
+    assert!(
+        get(&t, "model-versions/get?name=taxi&version=4")["model_version"]
+            .get("tags")
+            .is_none()
+    );
+    call_registry(
+        &t,
+        "PATCH",
+        "registered-models/update",
+        json!({"name": "taxi", "description": "NYC fares"}),
+    );
+    post(
+        &t,
+        "registered-models/set-tag",
+        json!({"name": "taxi", "key": "owner", "value": "ana"}),
+    );
+    call_registry(
+        &t,
+        "DELETE",
+        "registered-models/delete-tag",
+        json!({"name": "taxi", "key": "team"}),
+    );
+    let model = get(&t, "registered-models/get?name=taxi")["registered_model"].clone();
+    assert_eq!(model["description"], "NYC fares");
+    assert_eq!(model["tags"], json!([{"key": "owner", "value": "ana"}]));
+
+    // Rename: the versions follow; delete: all of it goes.
+    post(
+        &t,
+        "registered-models/rename",
+        json!({"name": "taxi", "new_name": "fares"}),
+    );
+    assert_eq!(
+        get(&t, "model-versions/get?name=fares&version=2")["model_version"]["current_stage"],
+        "Production"
+    );
+    assert_eq!(
+        error(
+            &t,
+            "GET",
+            "/api/2.0/mlflow/registered-models/get?name=taxi",
+            Value::Null
+        )
+        .message,
+        "Registered Model with name=taxi not found"
+    );
+    call_registry(
+        &t,
+        "DELETE",
+        "registered-models/delete",
+        json!({"name": "fares"}),
+    );
+    let versions = post(&t, "model-versions/search", json!({}));
+    assert!(versions.get("model_versions").is_none(), "{versions}");
+    // Wrong method: MLflow's routes are method-specific.
+    let wrong = error(
+        &t,
+        "POST",
+        "/api/2.0/mlflow/registered-models/delete",
+        json!({"name": "x"}),
+    );
+    assert_eq!(wrong.status, 405);
+}

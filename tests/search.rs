@@ -791,6 +791,7 @@ fn model(name: &str, tags: &[(&str, &str)]) -> RegisteredModel {
         description: String::new(),
         tags: tags.iter().map(|(k, v)| Tag::new(*k, *v)).collect(),
         aliases: vec![],
+        last_version: 0,
     }
 }
 

@@ -142,6 +142,7 @@ async fn opens_a_version_1_database_with_nothing_lost() {
         description: String::new(),
         tags: vec![],
         aliases: vec![],
+        last_version: 0,
     };
     tracker
         .store()

@@ -82,6 +82,22 @@ impl Args {
         }
     }
 
+    /// A boolean, given as JSON `true`/`false` or, in a query, as the text `true`/`false`.
+    pub fn opt_bool(&self, name: &str) -> Result<Option<bool>, DomainError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(value) => match text_from_json(value)
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+            {
+                Some(t) if t == "true" => Ok(Some(true)),
+                Some(t) if t == "false" => Ok(Some(false)),
+                _ => Err(invalid_value(name, value, "a boolean")),
+            },
+        }
+    }
+
     /// A list of strings; a single string is a list of one.
     pub fn str_list(&self, name: &str) -> Result<Vec<String>, DomainError> {
         match self.get(name) {

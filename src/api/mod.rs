@@ -97,7 +97,8 @@ pub async fn handle<S: Store>(
         .find_map(|prefix| route.strip_prefix(prefix))
         .map(|e| e.trim_end_matches('/'))
         .ok_or_else(|| not_found(&method, route))?;
-    let args = if method == "GET" {
+    // A DELETE may carry its arguments in the query instead of a body.
+    let args = if method == "GET" || (method == "DELETE" && body.is_none() && !query.is_empty()) {
         Args::from_query(query)
     } else {
         Args::from_body(body)?
@@ -242,9 +243,29 @@ pub async fn handle<S: Store>(
         "mlflow/registered-models/search" => registry::search_models(tracker, &args).await,
         "mlflow/registered-models/get" => registry::get_model(tracker, &args).await,
         "mlflow/registered-models/get-latest-versions" => registry::latest(tracker, &args).await,
-        "mlflow/registered-models/alias" => registry::get_alias(tracker, &args).await,
+        "mlflow/registered-models/alias" => match method.as_str() {
+            "POST" => registry::set_alias(tracker, &args).await,
+            "DELETE" => registry::delete_alias(tracker, &args).await,
+            _ => registry::get_alias(tracker, &args).await,
+        },
+        "mlflow/registered-models/create" => registry::create_model(tracker, &args).await,
+        "mlflow/registered-models/rename" => registry::rename_model(tracker, &args).await,
+        "mlflow/registered-models/update" => registry::update_model(tracker, &args).await,
+        "mlflow/registered-models/delete" => registry::delete_model(tracker, &args).await,
+        "mlflow/registered-models/set-tag" => registry::set_model_tag(tracker, &args).await,
+        "mlflow/registered-models/delete-tag" => registry::delete_model_tag(tracker, &args).await,
         "mlflow/model-versions/search" => registry::search_versions(tracker, &args).await,
         "mlflow/model-versions/get" => registry::get_version(tracker, &args).await,
+        "mlflow/model-versions/create" => registry::create_version(tracker, &args).await,
+        "mlflow/model-versions/update" => registry::update_version(tracker, &args).await,
+        "mlflow/model-versions/delete" => registry::delete_version(tracker, &args).await,
+        "mlflow/model-versions/transition-stage" => {
+            registry::transition_stage(tracker, &args).await
+        }
+        "mlflow/model-versions/set-tag" => registry::set_version_tag(tracker, &args).await,
+        "mlflow/model-versions/delete-tag" => registry::delete_version_tag(tracker, &args).await,
+        "mlflow/model-versions/get-download-uri" => registry::download_uri(tracker, &args).await,
+        "labbook/models/resolve" => registry::resolve(tracker, &args).await,
         "mlflow/logged-models/search" => logged_models::search(tracker, &args).await,
         _ => return Err(not_found(&method, route)),
     };
@@ -254,9 +275,11 @@ pub async fn handle<S: Store>(
 const GET: &[&str] = &["GET"];
 const POST: &[&str] = &["POST"];
 const GET_OR_POST: &[&str] = &["GET", "POST"];
+const PATCH: &[&str] = &["PATCH"];
+const DELETE: &[&str] = &["DELETE"];
 
 /// Every endpoint answered, after `/api/2.0/`, with the methods it takes.
-const ROUTES: [(&str, &[&str]); 31] = [
+const ROUTES: [(&str, &[&str]); 45] = [
     ("mlflow/experiments/create", POST),
     ("mlflow/experiments/get", GET),
     ("mlflow/experiments/get-by-name", GET),
@@ -284,9 +307,23 @@ const ROUTES: [(&str, &[&str]); 31] = [
     ("mlflow/registered-models/search", GET_OR_POST),
     ("mlflow/registered-models/get", GET),
     ("mlflow/registered-models/get-latest-versions", GET_OR_POST),
-    ("mlflow/registered-models/alias", GET),
+    ("mlflow/registered-models/alias", &["GET", "POST", "DELETE"]),
+    ("mlflow/registered-models/create", POST),
+    ("mlflow/registered-models/rename", POST),
+    ("mlflow/registered-models/update", PATCH),
+    ("mlflow/registered-models/delete", DELETE),
+    ("mlflow/registered-models/set-tag", POST),
+    ("mlflow/registered-models/delete-tag", DELETE),
     ("mlflow/model-versions/search", GET_OR_POST),
     ("mlflow/model-versions/get", GET),
+    ("mlflow/model-versions/create", POST),
+    ("mlflow/model-versions/update", PATCH),
+    ("mlflow/model-versions/delete", DELETE),
+    ("mlflow/model-versions/transition-stage", POST),
+    ("mlflow/model-versions/set-tag", POST),
+    ("mlflow/model-versions/delete-tag", DELETE),
+    ("mlflow/model-versions/get-download-uri", GET),
+    ("labbook/models/resolve", GET),
     ("mlflow/logged-models/search", POST),
 ];
 

@@ -1,15 +1,17 @@
-//! The model registry endpoints of the REST API (reading, for now): registered models and
-//! model versions as `mlflow server` shows them.
+//! The model registry endpoints of the REST API: registered models and model versions, read
+//! and written, with the JSON and errors of `mlflow server`.
 
 use serde_json::{json, Value};
 
 use super::{page_json, Args};
-use crate::codec::rest::{model_version_to_json, registered_model_to_json};
-use crate::domain::{latest_versions, DomainError, ModelVersion, RegisteredModel, Stage};
+use crate::codec::rest::{
+    list_from_json, model_version_to_json, registered_model_to_json, tag_from_json,
+};
+use crate::domain::{latest_versions, DomainError, ModelVersion, RegisteredModel, Stage, Tag};
 use crate::search::{sort_models, sort_versions, Page, Target};
 
 use super::{filter_arg, order_arg};
-use crate::store::{Store, Tracker};
+use crate::store::{NewModelVersion, Store, Tracker};
 
 /// The largest page of registered models MLflow hands out, and its default.
 const MODELS_MAX: usize = 1000;
@@ -64,8 +66,232 @@ pub async fn search_models<S: Store>(
 
 pub async fn get_model<S: Store>(tracker: &Tracker<S>, args: &Args) -> Result<Value, DomainError> {
     let model = tracker.registered_model(&args.req_str("name")?).await?;
+    answer_model(tracker, &model).await
+}
+
+/// `{"registered_model": …}` for `model`, with its latest versions.
+async fn answer_model<S: Store>(
+    tracker: &Tracker<S>,
+    model: &RegisteredModel,
+) -> Result<Value, DomainError> {
     let versions = tracker.model_versions().await?;
-    Ok(json!({ "registered_model": model_json(&model, &versions) }))
+    Ok(json!({ "registered_model": model_json(model, &versions) }))
+}
+
+/// `{"model_version": …}` for `version`, with its aliases.
+async fn answer_version<S: Store>(
+    tracker: &Tracker<S>,
+    version: &ModelVersion,
+) -> Result<Value, DomainError> {
+    let model = tracker.registered_model(&version.name).await?;
+    Ok(
+        json!({ "model_version": model_version_to_json(version, Some(&aliases_of(&model, version.version))) }),
+    )
+}
+
+fn tags_arg(args: &Args) -> Result<Vec<Tag>, DomainError> {
+    list_from_json(args.raw("tags"), tag_from_json)
+}
+
+fn tag_arg(args: &Args) -> Result<Tag, DomainError> {
+    Ok(Tag::new(args.req_str("key")?, args.req_str("value")?))
+}
+
+pub async fn create_model<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    let model = tracker
+        .create_registered_model(
+            &args.req_str("name")?,
+            tags_arg(args)?,
+            args.opt_str("description")?.unwrap_or_default(),
+        )
+        .await?;
+    answer_model(tracker, &model).await
+}
+
+pub async fn rename_model<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    let model = tracker
+        .rename_registered_model(&args.req_str("name")?, &args.req_str("new_name")?)
+        .await?;
+    answer_model(tracker, &model).await
+}
+
+pub async fn update_model<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    let name = args.req_str("name")?;
+    let model = match args.opt_str("description")? {
+        Some(description) => tracker.update_registered_model(&name, description).await?,
+        None => tracker.registered_model(&name).await?,
+    };
+    answer_model(tracker, &model).await
+}
+
+pub async fn delete_model<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    tracker
+        .delete_registered_model(&args.req_str("name")?)
+        .await?;
+    Ok(json!({}))
+}
+
+pub async fn set_model_tag<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    tracker
+        .set_registered_model_tag(&args.req_str("name")?, tag_arg(args)?)
+        .await?;
+    Ok(json!({}))
+}
+
+pub async fn delete_model_tag<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    tracker
+        .delete_registered_model_tag(&args.req_str("name")?, &args.req_str("key")?)
+        .await?;
+    Ok(json!({}))
+}
+
+pub async fn set_alias<S: Store>(tracker: &Tracker<S>, args: &Args) -> Result<Value, DomainError> {
+    tracker
+        .set_alias(
+            &args.req_str("name")?,
+            &args.req_str("alias")?,
+            version_number(args)?,
+        )
+        .await?;
+    Ok(json!({}))
+}
+
+pub async fn delete_alias<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    tracker
+        .delete_alias(&args.req_str("name")?, &args.req_str("alias")?)
+        .await?;
+    Ok(json!({}))
+}
+
+pub async fn create_version<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    let version = tracker
+        .create_model_version(NewModelVersion {
+            name: args.req_str("name")?,
+            source: args.req_str("source")?,
+            run_id: args.opt_str("run_id")?,
+            run_link: args.opt_str("run_link")?.unwrap_or_default(),
+            description: args.opt_str("description")?.unwrap_or_default(),
+            tags: tags_arg(args)?,
+            model_id: args.opt_str("model_id")?,
+            user_id: String::new(),
+        })
+        .await?;
+    answer_version(tracker, &version).await
+}
+
+pub async fn update_version<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    let name = args.req_str("name")?;
+    let number = version_number(args)?;
+    let version = match args.opt_str("description")? {
+        Some(description) => {
+            tracker
+                .update_model_version(&name, number, description)
+                .await?
+        }
+        None => tracker.model_version(&name, number).await?,
+    };
+    answer_version(tracker, &version).await
+}
+
+pub async fn delete_version<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    tracker
+        .delete_model_version(&args.req_str("name")?, version_number(args)?)
+        .await?;
+    Ok(json!({}))
+}
+
+pub async fn transition_stage<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    let stage: Stage = args
+        .req_str("stage")?
+        .parse()
+        .map_err(DomainError::invalid)?;
+    let version = tracker
+        .transition_stage(
+            &args.req_str("name")?,
+            version_number(args)?,
+            stage,
+            args.opt_bool("archive_existing_versions")?.unwrap_or(false),
+        )
+        .await?;
+    answer_version(tracker, &version).await
+}
+
+pub async fn set_version_tag<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    tracker
+        .set_model_version_tag(
+            &args.req_str("name")?,
+            version_number(args)?,
+            tag_arg(args)?,
+        )
+        .await?;
+    Ok(json!({}))
+}
+
+pub async fn delete_version_tag<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    tracker
+        .delete_model_version_tag(
+            &args.req_str("name")?,
+            version_number(args)?,
+            &args.req_str("key")?,
+        )
+        .await?;
+    Ok(json!({}))
+}
+
+/// Where a version's files are: its source (labbook keeps no other copy).
+pub async fn download_uri<S: Store>(
+    tracker: &Tracker<S>,
+    args: &Args,
+) -> Result<Value, DomainError> {
+    let version = tracker
+        .model_version(&args.req_str("name")?, version_number(args)?)
+        .await?;
+    Ok(json!({ "artifact_uri": version.source }))
+}
+
+/// `labbook/models/resolve?uri=models:/…`: the version a `models:/` URI names.
+pub async fn resolve<S: Store>(tracker: &Tracker<S>, args: &Args) -> Result<Value, DomainError> {
+    let version = tracker.resolve_model_uri(&args.req_str("uri")?).await?;
+    answer_version(tracker, &version).await
 }
 
 pub async fn latest<S: Store>(tracker: &Tracker<S>, args: &Args) -> Result<Value, DomainError> {
@@ -99,40 +325,18 @@ pub async fn get_alias<S: Store>(tracker: &Tracker<S>, args: &Args) -> Result<Va
         .ok_or_else(|| {
             DomainError::not_found(format!("Registered model alias {alias} not found."))
         })?;
-    let version = find_version(tracker, &name, number).await?;
-    Ok(
-        json!({ "model_version": model_version_to_json(&version, Some(&aliases_of(&model, number))) }),
-    )
-}
-
-async fn find_version<S: Store>(
-    tracker: &Tracker<S>,
-    name: &str,
-    number: u64,
-) -> Result<ModelVersion, DomainError> {
-    tracker
-        .model_versions()
-        .await?
-        .into_iter()
-        .find(|v| v.name == name && v.version == number)
-        .ok_or_else(|| {
-            DomainError::not_found(format!(
-                "Model Version (name={name}, version={number}) not found"
-            ))
-        })
+    let version = tracker.model_version(&name, number).await?;
+    answer_version(tracker, &version).await
 }
 
 pub async fn get_version<S: Store>(
     tracker: &Tracker<S>,
     args: &Args,
 ) -> Result<Value, DomainError> {
-    let name = args.req_str("name")?;
-    let number = version_number(args)?;
-    let version = find_version(tracker, &name, number).await?;
-    let model = tracker.registered_model(&name).await?;
-    Ok(
-        json!({ "model_version": model_version_to_json(&version, Some(&aliases_of(&model, number))) }),
-    )
+    let version = tracker
+        .model_version(&args.req_str("name")?, version_number(args)?)
+        .await?;
+    answer_version(tracker, &version).await
 }
 
 /// Model versions, ordered as asked, then by name and newest version first, as MLflow does.

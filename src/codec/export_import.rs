@@ -281,6 +281,7 @@ fn decode_model(
         description: text(model, "description").unwrap_or_default(),
         tags: tags(&model["tags"]),
         aliases,
+        last_version: 0,
     });
     for (i, version) in model["versions"]
         .as_array()

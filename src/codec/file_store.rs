@@ -323,6 +323,7 @@ impl FileStore {
                 description: meta.text("description").unwrap_or_default(),
                 tags,
                 aliases,
+                last_version: 0,
             });
         }
         Ok(())

@@ -430,6 +430,7 @@ pub fn registered_model_from_json(value: &Value) -> Result<RegisteredModel, Doma
         description: optional_text(value, "description").unwrap_or_default(),
         tags: list_from_json(value.get("tags"), tag_from_json)?,
         aliases,
+        last_version: 0,
     })
 }
 

@@ -429,6 +429,7 @@ impl SqliteStore {
                 creation_timestamp: created.unwrap_or(0),
                 last_updated_timestamp: updated.unwrap_or(0),
                 description: description.unwrap_or_default(),
+                last_version: 0,
             });
         }
         if !has("model_versions") {

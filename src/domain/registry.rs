@@ -79,6 +79,9 @@ pub struct RegisteredModel {
     pub tags: Vec<Tag>,
     /// Alias name and the version it points at; one version per alias.
     pub aliases: Vec<(String, u64)>,
+    /// The highest version number given so far, deleted versions included (0 when unknown:
+    /// then the versions present tell), so a number is never given twice.
+    pub last_version: u64,
 }
 
 /// The status of a model version's registration.

@@ -539,6 +539,22 @@ impl Store for IdbStore {
                     .into();
                     put(&model_versions, key, JsValue::from(text))?;
                 }
+                Change::DeleteRegisteredModel { name } => {
+                    sent(
+                        WRITING,
+                        registered_models
+                            .delete::<JsValue, _>(JsValue::from(name.as_str()))
+                            .primitive(),
+                    )?;
+                }
+                Change::DeleteModelVersion { name, version } => {
+                    let key: JsValue =
+                        Array::of2(&name.as_str().into(), &(version as f64).into()).into();
+                    sent(
+                        WRITING,
+                        model_versions.delete::<JsValue, _>(key).primitive(),
+                    )?;
+                }
                 Change::ClearMetrics { run_id } => {
                     appended.retain(|(run, _), _| *run != run_id);
                     let range = run_range(&run_id);

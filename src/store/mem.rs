@@ -167,6 +167,12 @@ impl Store for MemStore {
                         .model_versions
                         .insert((version.name.clone(), version.version), version);
                 }
+                Change::DeleteRegisteredModel { name } => {
+                    state.registered_models.remove(&name);
+                }
+                Change::DeleteModelVersion { name, version } => {
+                    state.model_versions.remove(&(name, version));
+                }
             }
         }
         drop(state);

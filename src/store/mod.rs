@@ -13,10 +13,12 @@ pub mod idb;
 pub mod import;
 mod mem;
 pub mod record;
+mod registry;
 mod tracker;
 
 pub use any::AnyStore;
 pub use mem::MemStore;
+pub use registry::NewModelVersion;
 pub use tracker::{ExportScope, NewRun, Tracker};
 
 use crate::domain::{
@@ -47,6 +49,10 @@ pub enum Change {
     PutRegisteredModel(RegisteredModel),
     /// Creates or replaces a model version. Its run need not be here, as in MLflow.
     PutModelVersion(ModelVersion),
+    /// Removes a registered model (its versions go by their own changes).
+    DeleteRegisteredModel { name: String },
+    /// Removes a model version.
+    DeleteModelVersion { name: String, version: u64 },
     /// Creates or replaces an MLflow 3 logged model. Its experiment must exist.
     PutLoggedModel(LoggedModel),
 }
@@ -130,7 +136,9 @@ impl References {
             let (wanted, created, id) = match change {
                 Change::PutExperiment(_)
                 | Change::PutRegisteredModel(_)
-                | Change::PutModelVersion(_) => continue,
+                | Change::PutModelVersion(_)
+                | Change::DeleteRegisteredModel { .. }
+                | Change::DeleteModelVersion { .. } => continue,
                 Change::PutRun(r) => (
                     &mut refs.experiments,
                     &created_experiments,

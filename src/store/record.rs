@@ -236,6 +236,13 @@ pub struct RegisteredModelRecord {
     pub description: String,
     pub tags: Vec<(String, String)>,
     pub aliases: Vec<(String, u64)>,
+    /// The highest version number given (absent in records written before deletes kept it).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub last_version: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -269,6 +276,7 @@ impl From<&RegisteredModel> for RegisteredModelRecord {
             description: m.description.clone(),
             tags: pairs(&m.tags, |t| (&t.key, &t.value)),
             aliases: m.aliases.clone(),
+            last_version: m.last_version,
         }
     }
 }
@@ -283,6 +291,7 @@ impl RegisteredModelRecord {
             description: self.description,
             tags: tags_of(self.tags),
             aliases: self.aliases,
+            last_version: self.last_version,
         })
     }
 }

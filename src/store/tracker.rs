@@ -70,7 +70,12 @@ impl<S: Store> Tracker<S> {
         self.listeners.borrow_mut().push(Rc::new(listener));
     }
 
-    async fn commit(&self, changes: Vec<Change>) -> Result<(), DomainError> {
+    /// Holds the write lock: one write at a time reads, checks and commits.
+    pub(super) async fn lock(&self) -> futures::lock::MutexGuard<'_, ()> {
+        self.writing.lock().await
+    }
+
+    pub(super) async fn commit(&self, changes: Vec<Change>) -> Result<(), DomainError> {
         self.commit_tracked(changes, &mut |_, _| Ok(())).await
     }
 
@@ -254,7 +259,7 @@ impl<S: Store> Tracker<S> {
         snapshot: Snapshot,
         progress: Progress<'_>,
     ) -> Result<ImportReport, DomainError> {
-        let _guard = self.writing.lock().await;
+        let _guard = self.lock().await;
         let experiments = self.store.experiments().await?;
         let ids: Vec<String> = experiments
             .iter()
@@ -280,7 +285,7 @@ impl<S: Store> Tracker<S> {
 
     /// Creates the `Default` experiment (id 0) if the database has none, as MLflow does.
     pub async fn ensure_default_experiment(&self) -> Result<(), DomainError> {
-        let _guard = self.writing.lock().await;
+        let _guard = self.lock().await;
         let experiments = self.store.experiments().await?;
         if experiments
             .iter()
@@ -343,7 +348,7 @@ impl<S: Store> Tracker<S> {
         for tag in &tags {
             validate_experiment_tag(tag)?;
         }
-        let _guard = self.writing.lock().await;
+        let _guard = self.lock().await;
         let experiments = self.store.experiments().await?;
         ensure_name_free(&experiments, name)?;
         let next = experiments
@@ -378,7 +383,7 @@ impl<S: Store> Tracker<S> {
         new_name: &str,
     ) -> Result<(), DomainError> {
         validate_experiment_name(new_name)?;
-        let _guard = self.writing.lock().await;
+        let _guard = self.lock().await;
         let mut experiment = self.experiment(experiment_id).await?;
         if experiment.lifecycle_stage != LifecycleStage::Active {
             return Err(DomainError::invalid(
@@ -415,7 +420,7 @@ impl<S: Store> Tracker<S> {
         experiment_id: &str,
         stage: LifecycleStage,
     ) -> Result<(), DomainError> {
-        let _guard = self.writing.lock().await;
+        let _guard = self.lock().await;
         let mut experiment = self.experiment(experiment_id).await?;
         let required = match stage {
             LifecycleStage::Active => LifecycleStage::Deleted,
@@ -450,7 +455,7 @@ impl<S: Store> Tracker<S> {
         tag: Tag,
     ) -> Result<(), DomainError> {
         validate_experiment_tag(&tag)?;
-        let _guard = self.writing.lock().await;
+        let _guard = self.lock().await;
         let mut experiment = self.experiment(experiment_id).await?;
         ensure_experiment_active(&experiment)?;
         upsert_tag(&mut experiment.tags, &tag.key, &tag.value);
@@ -494,7 +499,7 @@ impl<S: Store> Tracker<S> {
             (Some(name), _) | (None, Some(name)) => name,
             (None, None) => random_run_name(uuid::Uuid::new_v4().as_u128()),
         };
-        let _guard = self.writing.lock().await;
+        let _guard = self.lock().await;
         let experiment = self.experiment(&new.experiment_id).await?;
         ensure_experiment_active(&experiment)?;
         let run_id = uuid::Uuid::new_v4().simple().to_string();
@@ -550,7 +555,7 @@ impl<S: Store> Tracker<S> {
         run_id: &str,
         stage: LifecycleStage,
     ) -> Result<(), DomainError> {
-        let _guard = self.writing.lock().await;
+        let _guard = self.lock().await;
         let mut run = self.run(run_id).await?;
         run.info.lifecycle_stage = stage;
         self.commit(vec![Change::PutRun(run)]).await
@@ -558,7 +563,7 @@ impl<S: Store> Tracker<S> {
 
     /// Logs metrics, params and tags to a run in one atomic write.
     pub async fn log_batch(&self, run_id: &str, batch: LogBatch) -> Result<(), DomainError> {
-        let _guard = self.writing.lock().await;
+        let _guard = self.lock().await;
         let mut run = self.run(run_id).await?;
         apply_log_batch(&mut run, &batch)?;
         let mut changes = vec![Change::PutRun(run)];
@@ -592,7 +597,7 @@ impl<S: Store> Tracker<S> {
         run_id: &str,
         change: impl FnOnce(&mut Run) -> Result<(), DomainError>,
     ) -> Result<Run, DomainError> {
-        let _guard = self.writing.lock().await;
+        let _guard = self.lock().await;
         let mut run = self.run(run_id).await?;
         change(&mut run)?;
         self.commit(vec![Change::PutRun(run.clone())]).await?;
@@ -633,7 +638,7 @@ impl<S: Store> Tracker<S> {
         bytes: Vec<u8>,
     ) -> Result<(), DomainError> {
         let path = normalize_artifact_path(path)?;
-        let _guard = self.writing.lock().await;
+        let _guard = self.lock().await;
         let run = self.run(run_id).await?;
         ensure_active(&run)?;
         self.commit(vec![Change::PutArtifact {

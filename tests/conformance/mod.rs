@@ -560,6 +560,7 @@ pub async fn registry_round_trips<S: Store>(store: S) {
         description: "# Churn".into(),
         tags: vec![Tag::new("task", "classification")],
         aliases: vec![("champion".into(), 2)],
+        last_version: 0,
     };
     let version = |n: u64, stage: Stage| ModelVersion {
         name: "churn".into(),

@@ -1,0 +1,445 @@
+//! The model registry's writes, with MLflow's rules: registered models (create, rename,
+//! describe, tag, alias, delete) and their versions (register, describe, tag, move between
+//! stages with an optional "archive the versions now there", delete). Version numbers grow and
+//! are never given twice, even after a delete. Each write is one atomic list of changes.
+
+use super::tracker::Tracker;
+use super::{now_ms, Change, Store};
+use crate::domain::validation::{validate_model_alias, validate_model_name, validate_registry_tag};
+use crate::domain::{
+    upsert_tag, DomainError, ModelVersion, ModelVersionStatus, RegisteredModel, Stage,
+    StageTransition, Tag,
+};
+
+/// What `model-versions/create` takes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewModelVersion {
+    pub name: String,
+    pub source: String,
+    pub run_id: Option<String>,
+    pub run_link: String,
+    pub description: String,
+    pub tags: Vec<Tag>,
+    pub model_id: Option<String>,
+    pub user_id: String,
+}
+
+fn model_exists(name: &str) -> DomainError {
+    DomainError::already_exists(format!("Registered Model (name={name}) already exists."))
+}
+
+fn version_missing(name: &str, version: u64) -> DomainError {
+    DomainError::not_found(format!(
+        "Model Version (name={name}, version={version}) not found"
+    ))
+}
+
+impl<S: Store> Tracker<S> {
+    /// The versions of model `name`, in version order.
+    pub async fn versions_of(&self, name: &str) -> Result<Vec<ModelVersion>, DomainError> {
+        let mut versions: Vec<ModelVersion> = self
+            .model_versions()
+            .await?
+            .into_iter()
+            .filter(|v| v.name == name)
+            .collect();
+        versions.sort_by_key(|v| v.version);
+        Ok(versions)
+    }
+
+    /// One version of a model.
+    pub async fn model_version(
+        &self,
+        name: &str,
+        version: u64,
+    ) -> Result<ModelVersion, DomainError> {
+        self.versions_of(name)
+            .await?
+            .into_iter()
+            .find(|v| v.version == version)
+            .ok_or_else(|| version_missing(name, version))
+    }
+
+    pub async fn create_registered_model(
+        &self,
+        name: &str,
+        tags: Vec<Tag>,
+        description: String,
+    ) -> Result<RegisteredModel, DomainError> {
+        validate_model_name(name)?;
+        for tag in &tags {
+            validate_registry_tag(tag)?;
+        }
+        let _guard = self.lock().await;
+        if self.registered_model(name).await.is_ok() {
+            return Err(model_exists(name));
+        }
+        let now = now_ms();
+        let mut model = RegisteredModel {
+            name: name.to_owned(),
+            creation_timestamp: now,
+            last_updated_timestamp: now,
+            description,
+            tags: Vec::new(),
+            aliases: Vec::new(),
+            last_version: 0,
+        };
+        for tag in tags {
+            upsert_tag(&mut model.tags, &tag.key, &tag.value);
+        }
+        self.commit(vec![Change::PutRegisteredModel(model.clone())])
+            .await?;
+        Ok(model)
+    }
+
+    /// Renames a model; its versions follow it.
+    pub async fn rename_registered_model(
+        &self,
+        name: &str,
+        new_name: &str,
+    ) -> Result<RegisteredModel, DomainError> {
+        validate_model_name(new_name)?;
+        let _guard = self.lock().await;
+        let mut model = self.registered_model(name).await?;
+        if new_name == name {
+            return Ok(model);
+        }
+        if self.registered_model(new_name).await.is_ok() {
+            return Err(model_exists(new_name));
+        }
+        let now = now_ms();
+        let versions = self.versions_of(name).await?;
+        let mut changes: Vec<Change> = versions
+            .iter()
+            .map(|v| Change::DeleteModelVersion {
+                name: name.to_owned(),
+                version: v.version,
+            })
+            .collect();
+        changes.push(Change::DeleteRegisteredModel {
+            name: name.to_owned(),
+        });
+        model.name = new_name.to_owned();
+        model.last_updated_timestamp = now;
+        changes.push(Change::PutRegisteredModel(model.clone()));
+        for mut version in versions {
+            version.name = new_name.to_owned();
+            version.last_updated_timestamp = now;
+            changes.push(Change::PutModelVersion(version));
+        }
+        self.commit(changes).await?;
+        Ok(model)
+    }
+
+    /// Changes a model with `edit`, stamping its update time.
+    async fn edit_model(
+        &self,
+        name: &str,
+        edit: impl FnOnce(&mut RegisteredModel) -> Result<(), DomainError>,
+    ) -> Result<RegisteredModel, DomainError> {
+        let _guard = self.lock().await;
+        let mut model = self.registered_model(name).await?;
+        edit(&mut model)?;
+        model.last_updated_timestamp = now_ms();
+        self.commit(vec![Change::PutRegisteredModel(model.clone())])
+            .await?;
+        Ok(model)
+    }
+
+    pub async fn update_registered_model(
+        &self,
+        name: &str,
+        description: String,
+    ) -> Result<RegisteredModel, DomainError> {
+        self.edit_model(name, |m| {
+            m.description = description;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn set_registered_model_tag(&self, name: &str, tag: Tag) -> Result<(), DomainError> {
+        validate_registry_tag(&tag)?;
+        self.edit_model(name, |m| {
+            upsert_tag(&mut m.tags, &tag.key, &tag.value);
+            Ok(())
+        })
+        .await
+        .map(drop)
+    }
+
+    pub async fn delete_registered_model_tag(
+        &self,
+        name: &str,
+        key: &str,
+    ) -> Result<(), DomainError> {
+        self.edit_model(name, |m| {
+            m.tags.retain(|t| t.key != key);
+            Ok(())
+        })
+        .await
+        .map(drop)
+    }
+
+    /// Points `alias` at `version` (moving it if it pointed elsewhere).
+    pub async fn set_alias(
+        &self,
+        name: &str,
+        alias: &str,
+        version: u64,
+    ) -> Result<(), DomainError> {
+        validate_model_alias(alias)?;
+        // The version must exist.
+        self.model_version(name, version).await?;
+        self.edit_model(name, |m| {
+            m.aliases.retain(|(a, _)| a != alias);
+            m.aliases.push((alias.to_owned(), version));
+            m.aliases.sort();
+            Ok(())
+        })
+        .await
+        .map(drop)
+    }
+
+    pub async fn delete_alias(&self, name: &str, alias: &str) -> Result<(), DomainError> {
+        self.edit_model(name, |m| {
+            m.aliases.retain(|(a, _)| a != alias);
+            Ok(())
+        })
+        .await
+        .map(drop)
+    }
+
+    /// Deletes a model with its versions.
+    pub async fn delete_registered_model(&self, name: &str) -> Result<(), DomainError> {
+        let _guard = self.lock().await;
+        self.registered_model(name).await?;
+        let mut changes: Vec<Change> = self
+            .versions_of(name)
+            .await?
+            .into_iter()
+            .map(|v| Change::DeleteModelVersion {
+                name: name.to_owned(),
+                version: v.version,
+            })
+            .collect();
+        changes.push(Change::DeleteRegisteredModel {
+            name: name.to_owned(),
+        });
+        self.commit(changes).await
+    }
+
+    /// Registers a new version of model `name`, numbered after every version it ever had.
+    pub async fn create_model_version(
+        &self,
+        new: NewModelVersion,
+    ) -> Result<ModelVersion, DomainError> {
+        validate_model_name(&new.name)?;
+        for tag in &new.tags {
+            validate_registry_tag(tag)?;
+        }
+        let _guard = self.lock().await;
+        let mut model = self.registered_model(&new.name).await?;
+        let versions = self.versions_of(&new.name).await?;
+        let number = versions
+            .iter()
+            .map(|v| v.version)
+            .chain([model.last_version])
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let now = now_ms();
+        let mut version = ModelVersion {
+            name: new.name,
+            version: number,
+            creation_timestamp: now,
+            last_updated_timestamp: now,
+            current_stage: Stage::None,
+            description: new.description,
+            user_id: new.user_id,
+            source: new.source,
+            run_id: new.run_id.filter(|r| !r.is_empty()),
+            run_link: new.run_link,
+            status: ModelVersionStatus::Ready,
+            status_message: String::new(),
+            tags: Vec::new(),
+            model_id: new.model_id.filter(|m| !m.is_empty()),
+            stage_history: Vec::new(),
+        };
+        for tag in new.tags {
+            upsert_tag(&mut version.tags, &tag.key, &tag.value);
+        }
+        model.last_version = number;
+        model.last_updated_timestamp = now;
+        self.commit(vec![
+            Change::PutRegisteredModel(model),
+            Change::PutModelVersion(version.clone()),
+        ])
+        .await?;
+        Ok(version)
+    }
+
+    /// Changes a version with `edit`, stamping its update time.
+    async fn edit_version(
+        &self,
+        name: &str,
+        number: u64,
+        edit: impl FnOnce(&mut ModelVersion),
+    ) -> Result<ModelVersion, DomainError> {
+        let _guard = self.lock().await;
+        let mut version = self.model_version(name, number).await?;
+        edit(&mut version);
+        version.last_updated_timestamp = now_ms();
+        self.commit(vec![Change::PutModelVersion(version.clone())])
+            .await?;
+        Ok(version)
+    }
+
+    pub async fn update_model_version(
+        &self,
+        name: &str,
+        number: u64,
+        description: String,
+    ) -> Result<ModelVersion, DomainError> {
+        self.edit_version(name, number, |v| v.description = description)
+            .await
+    }
+
+    pub async fn set_model_version_tag(
+        &self,
+        name: &str,
+        number: u64,
+        tag: Tag,
+    ) -> Result<(), DomainError> {
+        validate_registry_tag(&tag)?;
+        self.edit_version(name, number, |v| {
+            upsert_tag(&mut v.tags, &tag.key, &tag.value)
+        })
+        .await
+        .map(drop)
+    }
+
+    pub async fn delete_model_version_tag(
+        &self,
+        name: &str,
+        number: u64,
+        key: &str,
+    ) -> Result<(), DomainError> {
+        self.edit_version(name, number, |v| v.tags.retain(|t| t.key != key))
+            .await
+            .map(drop)
+    }
+
+    /// Moves a version to `stage`; with `archive_existing`, the model's other versions in that
+    /// stage (Staging or Production only) move to Archived. Every move is kept in the
+    /// versions' stage history.
+    pub async fn transition_stage(
+        &self,
+        name: &str,
+        number: u64,
+        stage: Stage,
+        archive_existing: bool,
+    ) -> Result<ModelVersion, DomainError> {
+        if archive_existing && !matches!(stage, Stage::Staging | Stage::Production) {
+            return Err(DomainError::invalid(format!(
+                "Model version transition cannot archive existing model versions because '{stage}' is not an Active stage. Valid stages are Staging, Production"
+            )));
+        }
+        let _guard = self.lock().await;
+        let mut model = self.registered_model(name).await?;
+        let versions = self.versions_of(name).await?;
+        let now = now_ms();
+        let mut moved = None;
+        let mut changes = Vec::new();
+        for mut version in versions {
+            let to = if version.version == number {
+                stage
+            } else if archive_existing && version.current_stage == stage {
+                Stage::Archived
+            } else {
+                continue;
+            };
+            version.stage_history.push(StageTransition {
+                from: version.current_stage,
+                to,
+                timestamp: now,
+            });
+            version.current_stage = to;
+            version.last_updated_timestamp = now;
+            if version.version == number {
+                moved = Some(version.clone());
+            }
+            changes.push(Change::PutModelVersion(version));
+        }
+        let moved = moved.ok_or_else(|| version_missing(name, number))?;
+        model.last_updated_timestamp = now;
+        changes.push(Change::PutRegisteredModel(model));
+        self.commit(changes).await?;
+        Ok(moved)
+    }
+
+    /// Deletes a version (and the aliases pointing at it); its number is not given again.
+    pub async fn delete_model_version(&self, name: &str, number: u64) -> Result<(), DomainError> {
+        let _guard = self.lock().await;
+        self.model_version(name, number).await?;
+        let mut model = self.registered_model(name).await?;
+        model.aliases.retain(|(_, v)| *v != number);
+        model.last_version = model.last_version.max(number);
+        model.last_updated_timestamp = now_ms();
+        self.commit(vec![
+            Change::DeleteModelVersion {
+                name: name.to_owned(),
+                version: number,
+            },
+            Change::PutRegisteredModel(model),
+        ])
+        .await
+    }
+
+    /// The version a `models:/` URI names: `models:/<name>/<version>`, `models:/<name>@<alias>`,
+    /// `models:/<name>/<stage>` (the newest version in it) or `models:/<name>/latest`.
+    pub async fn resolve_model_uri(&self, uri: &str) -> Result<ModelVersion, DomainError> {
+        let bad = || {
+            DomainError::invalid(format!(
+                "Not a proper models:/ URI: {uri}. Models URIs must be of the form 'models:/model_name/suffix' or 'models:/model_name@alias' where suffix is a model version, stage, or the string 'latest' and where alias is a registered model alias."
+            ))
+        };
+        let path = uri.strip_prefix("models:/").ok_or_else(bad)?;
+        let path = path.trim_start_matches('/');
+        if let Some((name, alias)) = path.split_once('@') {
+            if name.is_empty() || alias.is_empty() || alias.contains('/') {
+                return Err(bad());
+            }
+            let model = self.registered_model(name).await?;
+            let number = model
+                .aliases
+                .iter()
+                .find(|(a, _)| a == alias)
+                .map(|(_, v)| *v)
+                .ok_or_else(|| {
+                    DomainError::not_found(format!("Registered model alias {alias} not found."))
+                })?;
+            return self.model_version(name, number).await;
+        }
+        let (name, suffix) = path.rsplit_once('/').ok_or_else(bad)?;
+        if name.is_empty() || suffix.is_empty() {
+            return Err(bad());
+        }
+        if let Ok(number) = suffix.parse::<u64>() {
+            return self.model_version(name, number).await;
+        }
+        self.registered_model(name).await?;
+        let versions = self.versions_of(name).await?;
+        let newest = if suffix.eq_ignore_ascii_case("latest") {
+            versions.into_iter().next_back()
+        } else {
+            let stage: Stage = suffix.parse().map_err(|_| bad())?;
+            versions.into_iter().rfind(|v| v.current_stage == stage)
+        };
+        newest.ok_or_else(|| {
+            DomainError::not_found(format!(
+                "No versions of model with name '{name}' and stage '{suffix}' found"
+            ))
+        })
+    }
+}
