@@ -11,7 +11,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::chart::colour;
+use super::chart::{colour, path};
 use super::experiments::display_name;
 use super::format;
 use super::route::{navigate, replace, Page, Route};
@@ -438,7 +438,7 @@ fn ParallelPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) ->
                         let points = layout.iter().map(|(field, x, axis)| {
                             field.value(run).and_then(|v| axis.map(&v)).map(|y| (*x, y))
                         });
-                        let d = polyline(points);
+                        let d = path(points);
                         let stroke = match &colour_by {
                             Some((field, Axis::Linear(scale))) => match field.value(run) {
                                 Some(Value::Number(n)) => {
@@ -575,25 +575,6 @@ fn ParallelPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) ->
             <p class="hint muted">"Drag along an axis to keep the runs in a range; click the axis to clear it."</p>
         </PlotCard>
     }
-}
-
-/// An SVG path through pixel points, with gaps where a point is missing.
-fn polyline(points: impl Iterator<Item = Option<(f64, f64)>>) -> String {
-    let mut d = String::new();
-    let mut pen_down = false;
-    for point in points {
-        match point {
-            Some((x, y)) => {
-                d.push_str(&format!(
-                    "{}{x:.1},{y:.1}",
-                    if pen_down { 'L' } else { 'M' }
-                ));
-                pen_down = true;
-            }
-            None => pen_down = false,
-        }
-    }
-    d
 }
 
 #[component]
