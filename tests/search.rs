@@ -2,8 +2,8 @@
 //! store tests), rows ported one for one: parsing, errors, filtering, ordering, paging.
 
 use labbook::domain::{
-    Dataset, DatasetInput, Experiment, LifecycleStage, Metric, ModelVersion, ModelVersionStatus,
-    Param, RegisteredModel, Run, RunData, RunInfo, RunStatus, Stage, Tag, DATASET_CONTEXT_TAG,
+    Dataset, DatasetInput, Experiment, LifecycleStage, Metric, ModelVersion, Param,
+    RegisteredModel, Run, RunData, RunInfo, RunStatus, Tag, DATASET_CONTEXT_TAG,
 };
 use labbook::search::{
     parse_order_by, sort_runs, Entity, Filter, Op, Operand, OrderKey, Page, Target,
@@ -829,21 +829,10 @@ fn filters_the_registry_as_mlflow_does() {
     }
 
     let version = |name: &str, number: u64, run: &str| ModelVersion {
-        name: name.into(),
-        version: number,
         run_id: Some(run.into()),
-        source: format!("runs:/{run}/model"),
         creation_timestamp: 1,
         last_updated_timestamp: 1,
-        current_stage: Stage::None,
-        description: String::new(),
-        user_id: String::new(),
-        run_link: String::new(),
-        status: ModelVersionStatus::Ready,
-        status_message: String::new(),
-        tags: vec![],
-        model_id: None,
-        stage_history: vec![],
+        ..ModelVersion::new(name, number, &format!("runs:/{run}/model"))
     };
     let versions = [
         version("RM1", 1, "abc"),

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use super::chart::{colour, path};
 use super::experiments::display_name;
 use super::format;
-use super::route::{navigate, replace, Page, Route};
+use super::route::{navigate, set_query, Page, Route};
 use super::widgets::ExportButtons;
 use crate::chart::{interpolate, isoline, nice_ticks, ramp, Axis, BoxStats, LinearScale, Value};
 use crate::domain::Run;
@@ -162,12 +162,6 @@ fn chosen(route: RwSignal<Route>, key: &'static str, fallback: Option<Field>) ->
         .or(fallback)
 }
 
-/// Writes `value` under `key` in the URL without a new history entry.
-fn set_url(route: RwSignal<Route>, key: &str, value: Option<&str>) {
-    let current = route.get_untracked();
-    replace(route, current.with(key, value));
-}
-
 /// A select of fields, kept in the URL under `key`.
 #[component]
 fn FieldSelect(
@@ -181,7 +175,7 @@ fn FieldSelect(
     let current = current.map(|f| f.name()).unwrap_or_default();
     view! {
         <label>{label}" "
-            <select data-testid=testid on:change=move |ev| set_url(route, key, Some(&event_target_value(&ev)))>
+            <select data-testid=testid on:change=move |ev| set_query(route, key, Some(&event_target_value(&ev)))>
                 {options.into_iter().map(|f| {
                     let (name, label) = (f.name(), f.name());
                     let selected = name == current;
@@ -420,7 +414,7 @@ fn ParallelPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) ->
             });
         }
         let text = brushes_text(&list);
-        set_url(
+        set_query(
             route,
             "pc.brush",
             (!list.is_empty()).then_some(text.as_str()),
@@ -516,7 +510,7 @@ fn ParallelPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) ->
         (!brushes.with(Vec::is_empty)).then(|| {
             view! {
                 <span class="muted" data-testid="compare-brush-count">{format!("{inside} of {} runs in the brushes", kept.len())}</span>
-                <button class="link small" data-testid="parallel-clear" on:click=move |_| set_url(route, "pc.brush", None)>"clear"</button>
+                <button class="link small" data-testid="parallel-clear" on:click=move |_| set_query(route, "pc.brush", None)>"clear"</button>
             }
         })
     };
@@ -540,7 +534,7 @@ fn ParallelPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) ->
                                         next.retain(|x| *x != field);
                                     }
                                     let text = next.iter().map(Field::name).collect::<Vec<_>>().join(",");
-                                    set_url(route, "pc.axes", Some(&text));
+                                    set_query(route, "pc.axes", Some(&text));
                                 }/>
                             " "{name}
                         </label>

@@ -24,7 +24,12 @@ fn selected_experiment(route: &Route) -> Option<String> {
     match &route.page {
         Page::Experiment(id) => Some(id.clone()),
         Page::Run { experiment_id, .. } => Some(experiment_id.clone()),
-        Page::Home | Page::Transfer | Page::Compare => None,
+        Page::Home
+        | Page::Transfer
+        | Page::Compare
+        | Page::Models
+        | Page::Model(_)
+        | Page::Version { .. } => None,
     }
 }
 

@@ -10,10 +10,12 @@ mod compare;
 mod compare_plots;
 mod experiments;
 pub mod format;
+mod registry;
 pub mod route;
 mod run_page;
 mod runs;
 mod transfer;
+mod version_page;
 mod widgets;
 
 use std::rc::Rc;
@@ -115,6 +117,7 @@ fn App(
             <a class="brand" href="#/">"labbook"</a>
             <nav>
                 <a href="#/">"Experiments"</a>
+                <a href="#/models" data-testid="nav-models">"Models"</a>
                 <a href="#/import" data-testid="nav-import">"Import / Export"</a>
             </nav>
         </header>
@@ -138,6 +141,11 @@ fn App(
                     Page::Experiment(id) => view! { <experiments::ExperimentPage experiment_id=id/> }.into_any(),
                     Page::Run { experiment_id, run_id } => {
                         view! { <run_page::RunPage experiment_id=experiment_id run_id=run_id/> }.into_any()
+                    }
+                    Page::Models => view! { <registry::ModelsPage/> }.into_any(),
+                    Page::Model(name) => view! { <registry::ModelPage name=name/> }.into_any(),
+                    Page::Version { name, version } => {
+                        view! { <version_page::VersionPage name=name version=version/> }.into_any()
                     }
                 }}
             </main>

@@ -18,6 +18,15 @@ pub enum Page {
         experiment_id: String,
         run_id: String,
     },
+    /// The registered models (and the board of all of them).
+    Models,
+    /// A registered model: its versions, board, aliases.
+    Model(String),
+    /// One version of a registered model.
+    Version {
+        name: String,
+        version: String,
+    },
 }
 
 /// A page and its view settings (`key=value` pairs after `?`).
@@ -47,6 +56,12 @@ impl Route {
         let page = match parts.as_slice() {
             [i] if i == "import" => Page::Transfer,
             [c] if c == "compare" => Page::Compare,
+            [m] if m == "models" => Page::Models,
+            [m, name] if m == "models" => Page::Model(name.clone()),
+            [m, name, v, version] if m == "models" && v == "versions" => Page::Version {
+                name: name.clone(),
+                version: version.clone(),
+            },
             [e, id] if e == "experiments" => Page::Experiment(id.clone()),
             [e, id, r, run] if e == "experiments" && r == "runs" => Page::Run {
                 experiment_id: id.clone(),
@@ -71,6 +86,11 @@ impl Route {
             Page::Home => String::new(),
             Page::Transfer => "import".to_owned(),
             Page::Compare => "compare".to_owned(),
+            Page::Models => "models".to_owned(),
+            Page::Model(name) => format!("models/{}", encode(name)),
+            Page::Version { name, version } => {
+                format!("models/{}/versions/{}", encode(name), encode(version))
+            }
             Page::Experiment(id) => format!("experiments/{}", encode(id)),
             Page::Run {
                 experiment_id,
@@ -169,6 +189,13 @@ pub fn replace(signal: RwSignal<Route>, route: Route) {
     signal.set(route);
 }
 
+/// Sets (or with `None` removes) one view setting of the current route, without a new
+/// history entry.
+pub fn set_query(signal: RwSignal<Route>, key: &str, value: Option<&str>) {
+    let current = signal.get_untracked();
+    replace(signal, current.with(key, value));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,10 +210,20 @@ mod tests {
             "#/experiments/a%20b",
             "#/import",
             "#/compare?runs=a%2Cb",
+            "#/models",
+            "#/models/nyc%20taxi%2Fv2?view=aliases",
+            "#/models/taxi/versions/3",
         ] {
             assert_eq!(Route::parse(hash).to_hash(), hash);
         }
         assert_eq!(Route::parse("").page, Page::Home);
+        assert_eq!(
+            Route::parse("#/models/a%2Fb/versions/2").page,
+            Page::Version {
+                name: "a/b".into(),
+                version: "2".into()
+            }
+        );
         assert_eq!(Route::parse("#/nonsense/x/y").page, Page::Home);
         let route = Route::parse("#/experiments/1?view=deleted");
         assert_eq!(route.get("view"), Some("deleted"));

@@ -7,6 +7,7 @@ use super::chart::{ChartRun, MetricChart};
 use super::experiments::{display_name, UI_USER};
 use super::format;
 use super::route::{Page, Route};
+use super::version_page::RegisterModel;
 use super::widgets::{download, run_action, DescriptionEditor, EditorState, ErrorLine};
 use super::{keep_last, use_app};
 use crate::chart::LinearScale;
@@ -180,6 +181,7 @@ fn RunView(run: Run, editor: EditorState) -> impl IntoView {
             <TagsTable tags=run.data.tags.clone()/>
             <Datasets run=run.clone()/>
             <Artifacts run_id=run_id.clone() deleted=deleted/>
+            <RegisterModel run=run.clone()/>
         </section>
     }
 }
@@ -354,13 +356,13 @@ fn Datasets(run: Run) -> impl IntoView {
 
 /// A folder of the artifact tree: its files and sub-folders.
 #[derive(Default)]
-struct Folder {
+pub(super) struct Folder {
     folders: Vec<(String, Folder)>,
     files: Vec<ArtifactFile>,
 }
 
 impl Folder {
-    fn build(files: &[ArtifactFile]) -> Folder {
+    pub(super) fn build(files: &[ArtifactFile]) -> Folder {
         let mut root = Folder::default();
         for file in files {
             let mut folder = &mut root;
@@ -381,7 +383,11 @@ impl Folder {
     }
 }
 
-fn folder_view(folder: Folder, run_id: String, error: RwSignal<Option<String>>) -> AnyView {
+pub(super) fn folder_view(
+    folder: Folder,
+    run_id: String,
+    error: RwSignal<Option<String>>,
+) -> AnyView {
     let app = use_app();
     let folders = folder
         .folders
@@ -408,7 +414,7 @@ fn folder_view(folder: Folder, run_id: String, error: RwSignal<Option<String>>) 
             let fetch = move |_| {
                 let (tracker, run_id, path) = (app.tracker(), run_id.clone(), path.clone());
                 run_action(error, async move {
-                    let bytes = tracker.artifact(&run_id, &path).await?;
+                    let bytes = tracker.file(&run_id, &path).await?;
                     download(&path, &bytes).map_err(DomainError::internal)
                 });
             };

@@ -9,6 +9,7 @@ pub mod export_import;
 pub mod file_store;
 pub mod file_store_export;
 pub mod markdown;
+pub mod mlmodel;
 pub mod protojson;
 pub mod rest;
 pub mod rest_import;

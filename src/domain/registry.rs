@@ -135,6 +135,30 @@ pub struct ModelVersion {
     pub stage_history: Vec<StageTransition>,
 }
 
+impl ModelVersion {
+    /// Version `version` of model `name`, just registered: stage None, ready, nothing else
+    /// set yet.
+    pub fn new(name: &str, version: u64, source: &str) -> ModelVersion {
+        ModelVersion {
+            name: name.to_owned(),
+            version,
+            creation_timestamp: 0,
+            last_updated_timestamp: 0,
+            current_stage: Stage::None,
+            description: String::new(),
+            user_id: String::new(),
+            source: source.to_owned(),
+            run_id: None,
+            run_link: String::new(),
+            status: ModelVersionStatus::Ready,
+            status_message: String::new(),
+            tags: Vec::new(),
+            model_id: None,
+            stage_history: Vec::new(),
+        }
+    }
+}
+
 /// A stage change of a model version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StageTransition {

@@ -7,8 +7,7 @@ use super::tracker::Tracker;
 use super::{now_ms, Change, Store};
 use crate::domain::validation::{validate_model_alias, validate_model_name, validate_registry_tag};
 use crate::domain::{
-    upsert_tag, DomainError, ModelVersion, ModelVersionStatus, RegisteredModel, Stage,
-    StageTransition, Tag,
+    upsert_tag, DomainError, ModelVersion, RegisteredModel, Stage, StageTransition, Tag,
 };
 
 /// What `model-versions/create` takes.
@@ -250,21 +249,14 @@ impl<S: Store> Tracker<S> {
             + 1;
         let now = now_ms();
         let mut version = ModelVersion {
-            name: new.name,
-            version: number,
             creation_timestamp: now,
             last_updated_timestamp: now,
-            current_stage: Stage::None,
             description: new.description,
             user_id: new.user_id,
-            source: new.source,
             run_id: new.run_id.filter(|r| !r.is_empty()),
             run_link: new.run_link,
-            status: ModelVersionStatus::Ready,
-            status_message: String::new(),
-            tags: Vec::new(),
             model_id: new.model_id.filter(|m| !m.is_empty()),
-            stage_history: Vec::new(),
+            ..ModelVersion::new(&new.name, number, &new.source)
         };
         for tag in new.tags {
             upsert_tag(&mut version.tags, &tag.key, &tag.value);

@@ -630,6 +630,14 @@ impl<S: Store> Tracker<S> {
         })
     }
 
+    /// One file of a run or of a logged model (`owner` is either id).
+    pub async fn file(&self, owner: &str, path: &str) -> Result<Vec<u8>, DomainError> {
+        self.store
+            .artifact(owner, path)
+            .await?
+            .ok_or_else(|| DomainError::not_found(format!("No file at '{path}' in {owner}")))
+    }
+
     /// Stores one artifact file; `path` is relative to the run's artifact root.
     pub async fn put_artifact(
         &self,
