@@ -8,7 +8,7 @@ use labbook::domain::{
     ModelVersion, ModelVersionStatus, Param, RegisteredModel, RunStatus, RunUpdate, Stage,
     StageTransition, Tag, ViewType,
 };
-use labbook::store::{Change, NewRun, Store, Tracker};
+use labbook::store::{Change, NewModelVersion, NewRun, Store, Tracker};
 
 /// Calls `$runner!(case, case, ...)` with every case of the suite.
 #[macro_export]
@@ -28,7 +28,8 @@ macro_rules! for_each_case {
             failed_apply_writes_nothing,
             views_and_experiment_filters,
             dataset_inputs_are_deduplicated,
-            registry_round_trips
+            registry_round_trips,
+            registry_renames_and_deletes
         );
     };
 }
@@ -595,4 +596,70 @@ pub async fn registry_round_trips<S: Store>(store: S) {
     assert_eq!(tracker.registered_model("churn").await.unwrap(), model);
     let missing = tracker.registered_model("nope").await.unwrap_err();
     assert_eq!(missing.code, ErrorCode::ResourceDoesNotExist);
+}
+
+/// Registry writes that remove records: a renamed model leaves nothing under its old name, a
+/// deleted version's number is not given again, a deleted model takes its versions along.
+pub async fn registry_renames_and_deletes<S: Store>(store: S) {
+    let tracker = Tracker::new(store);
+    tracker
+        .create_registered_model("churn", vec![Tag::new("team", "ml")], String::new())
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        tracker
+            .create_model_version(NewModelVersion {
+                name: "churn".into(),
+                source: "s3://bucket/model".into(),
+                ..NewModelVersion::default()
+            })
+            .await
+            .unwrap();
+    }
+    tracker.set_alias("churn", "champion", 3).await.unwrap();
+    tracker.delete_model_version("churn", 3).await.unwrap();
+    let model = tracker.registered_model("churn").await.unwrap();
+    assert!(model.aliases.is_empty(), "the alias went with its version");
+    assert_eq!(model.last_version, 3);
+    let next = tracker
+        .create_model_version(NewModelVersion {
+            name: "churn".into(),
+            source: "s3://bucket/model".into(),
+            ..NewModelVersion::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(next.version, 4);
+    tracker
+        .transition_stage("churn", 4, Stage::Production, false)
+        .await
+        .unwrap();
+
+    tracker
+        .rename_registered_model("churn", "attrition")
+        .await
+        .unwrap();
+    let names: Vec<(String, u64, Stage)> = tracker
+        .model_versions()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.name, v.version, v.current_stage))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("attrition".to_owned(), 1, Stage::None),
+            ("attrition".to_owned(), 2, Stage::None),
+            ("attrition".to_owned(), 4, Stage::Production)
+        ]
+    );
+    let renamed = tracker.registered_model("attrition").await.unwrap();
+    assert_eq!(renamed.tags, vec![Tag::new("team", "ml")]);
+    assert_eq!(renamed.last_version, 4);
+    assert!(tracker.registered_model("churn").await.is_err());
+
+    tracker.delete_registered_model("attrition").await.unwrap();
+    assert!(tracker.registered_models().await.unwrap().is_empty());
+    assert!(tracker.model_versions().await.unwrap().is_empty());
 }
