@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::compare_plots::ComparePlots;
 use super::experiments::display_name;
 use super::format;
-use super::route::{replace, Page, Route};
+use super::route::{set_query, Page, Route};
 use super::use_app;
 use crate::domain::{DomainError, Run};
 
@@ -92,8 +92,7 @@ pub fn ComparePage() -> impl IntoView {
     let all_plots = move || route.with(|r| r.with("plot", None).to_hash());
     let set_only = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
-        let current = route.get_untracked();
-        replace(route, current.with("diff", on.then_some("only")));
+        set_query(route, "diff", on.then_some("only"));
     };
     view! {
         <section class="compare-page" data-testid="compare-page">

@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use super::chart::{ChartRun, RunCharts};
 use super::experiments::{display_name, UI_USER};
 use super::format;
-use super::route::{navigate, replace, Page, Route};
+use super::route::{navigate, replace, set_query, Page, Route};
 use super::transfer::{export, ExportFormat};
 use super::widgets::{run_action, ErrorLine, NameAction, NameForm};
 use super::{keep_last, use_app};
@@ -778,13 +778,9 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
         match Filter::parse(Target::Runs, &text) {
             Ok(_) => {
                 filter_error.set(None);
-                let current = route.get_untracked();
                 let value = text.trim();
-                if current.get("filter").unwrap_or("") != value {
-                    replace(
-                        route,
-                        current.with("filter", (!value.is_empty()).then_some(value)),
-                    );
+                if route.with_untracked(|r| r.get("filter").unwrap_or("") != value) {
+                    set_query(route, "filter", (!value.is_empty()).then_some(value));
                 }
             }
             Err(e) => filter_error.set(Some(e)),
@@ -953,12 +949,8 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
         }
     };
     let set_selection = move |ids: Vec<String>| {
-        let current = route.get_untracked();
         let joined = ids.join(",");
-        replace(
-            route,
-            current.with("sel", (!ids.is_empty()).then_some(joined.as_str())),
-        );
+        set_query(route, "sel", (!ids.is_empty()).then_some(joined.as_str()));
     };
     let toggle_selected = move |run_id: String| {
         let mut ids = selected.get_untracked();
@@ -1113,7 +1105,7 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
         } else {
             ids.join("\n")
         };
-        replace(route, route.get_untracked().with("cols", Some(&value)));
+        set_query(route, "cols", Some(&value));
     };
     let header_click = move |clause: String, shift: bool| {
         let next = sort.with_untracked(|s| clicked_sort(s, &clause, shift));
@@ -1266,8 +1258,7 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
                                                     let mut ids = also.get_untracked();
                                                     toggle_in(&mut ids, eid.clone());
                                                     let joined = ids.join(",");
-                                                    let current = route.get_untracked();
-                                                    replace(route, current.with("with", (!ids.is_empty()).then_some(joined.as_str())));
+                                                    set_query(route, "with", (!ids.is_empty()).then_some(joined.as_str()));
                                                 }/>
                                             {format!("Also show runs of {}", e.name)}
                                         </label>
@@ -1278,8 +1269,7 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
                     <select data-testid="group-by" title="Group runs by a param, tag or dataset"
                         on:change=move |ev| {
                             let value = event_target_value(&ev);
-                            let current = route.get_untracked();
-                            replace(route, current.with("group", (!value.is_empty()).then_some(value.as_str())));
+                            set_query(route, "group", (!value.is_empty()).then_some(value.as_str()));
                         }>
                         <option value="">"No grouping"</option>
                         {move || {
@@ -1299,9 +1289,8 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
                     <button class="secondary" data-testid="runs-show-charts"
                         title="Charts of the selected runs (or the first shown), one per metric"
                         on:click=move |_| {
-                            let current = route.get_untracked();
-                            let on = current.get("show") != Some("charts");
-                            replace(route, current.with("show", on.then_some("charts")));
+                            let on = !charts_on.get_untracked();
+                            set_query(route, "show", on.then_some("charts"));
                         }>
                         {move || if charts_on.get() { "Hide charts" } else { "Charts" }}
                     </button>
