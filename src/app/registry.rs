@@ -263,8 +263,10 @@ fn ModelList(models: Vec<RegisteredModel>, cards: Vec<Card>) -> impl IntoView {
                     let stages = stage_summary(&cards, &m.name);
                     let aliases = m.aliases.iter().map(|(a, v)| format!("@{a} v{v}")).collect::<Vec<_>>().join(" ");
                     let tags = m.tags.iter().map(|t| format!("{}={}", t.key, t.value)).collect::<Vec<_>>().join(", ");
+                    let target = Route::page(Page::Model(m.name.clone()));
                     view! {
-                        <tr data-testid="model-item" data-name=m.name.clone()>
+                        <tr data-testid="model-item" data-name=m.name.clone() class="clickable"
+                            on:click=move |ev| if !clicked_a_link(&ev) { navigate(&target) }>
                             <td><a href=model_link(&m.name)>{m.name.clone()}</a></td>
                             <td>{latest.map(|v| view! { <a href=version_link(&m.name, v)>{format!("v{v}")}</a> })}</td>
                             <td>{stages}</td>
@@ -300,6 +302,14 @@ fn UrlChoice(
             <option value=value selected=move || on.get()>{label}</option>
         </select>
     }
+}
+
+/// Whether a click landed on a link (which goes where it points by itself).
+fn clicked_a_link(ev: &leptos::ev::MouseEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("a").ok().flatten())
+        .is_some()
 }
 
 /// A stage move waiting for the reader's answer: archive the versions already there?
@@ -415,10 +425,12 @@ pub fn Board(cards: Vec<Card>, show_model: bool, focus_after: FocusAfterMove) ->
                 .map(|m| format!("{k}: {}", format::number(m.1)))
         });
         let (move_name, key_name) = (name.clone(), name.clone());
+        let page = Route::parse(&version_link(&name, number));
         view! {
             <article class="version-card" data-testid="version-card" data-version=number.to_string()
                 data-model=name.clone() data-stage=stage.as_str() tabindex="0" draggable="true"
                 title="Drag to another column, or press ← / → (1–4) to move between stages"
+                on:click=move |ev| if !clicked_a_link(&ev) { navigate(&page) }
                 on:dragstart=move |ev| {
                     if let Some(transfer) = ev.data_transfer() {
                         let _ = transfer.set_data("text/plain", &drag_data);

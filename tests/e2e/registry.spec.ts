@@ -27,7 +27,8 @@ test('an imported registry on the board: drag to Production, archive, reload', a
   await expect(page.getByTestId('model-item')).toHaveCount(2);
   await page.getByTestId('model-search').fill('regressor');
   await expect(page.getByTestId('model-item')).toHaveCount(1);
-  await page.getByTestId('model-item').getByRole('link', { name: 'nyc-taxi-regressor' }).click();
+  // A row opens its model wherever it is clicked.
+  await page.getByTestId('model-item').locator('td').last().click();
 
   // The fixture's stages and aliases, as MLflow left them.
   await expect(versionsIn(page, 'Archived')).toHaveAttribute('data-version', '1');
@@ -54,7 +55,8 @@ test('an imported registry on the board: drag to Production, archive, reload', a
   expect(latest.model_versions.map((v: any) => [v.version, v.current_stage])).toEqual([['2', 'Production'], ['3', 'Archived']]);
 
   // v3's page: its history ends with the archiving; its URIs resolve.
-  await versionsIn(page, 'Archived').filter({ has: page.locator('[data-testid="card-version"]', { hasText: 'v3' }) }).getByTestId('card-version').click();
+  // A card opens its version when clicked outside its links.
+  await page.locator('[data-testid="version-card"][data-version="3"]').click({ position: { x: 3, y: 3 } });
   await expect(page.getByTestId('version-stage')).toHaveText('Archived');
   await expect(page.getByTestId('stage-history-row').first()).toContainText('ProductionArchived');
   await expect(page.locator('[data-testid="model-uri"][data-uri="models:/nyc-taxi-regressor@champion"]')).toContainText('→ v3');
