@@ -30,6 +30,7 @@ use crate::domain::{
 };
 use crate::search::{parse_order_by, sort_experiments, sort_runs, Filter, OrderKey, Page, Target};
 use crate::store::{NewRun, Store, Tracker};
+use registry::QuietWrite;
 
 /// An error answer: the HTTP status and MLflow's `{error_code, message}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,26 +245,38 @@ pub async fn handle<S: Store>(
         "mlflow/registered-models/get" => registry::get_model(tracker, &args).await,
         "mlflow/registered-models/get-latest-versions" => registry::latest(tracker, &args).await,
         "mlflow/registered-models/alias" => match method.as_str() {
-            "POST" => registry::set_alias(tracker, &args).await,
-            "DELETE" => registry::delete_alias(tracker, &args).await,
+            "POST" => registry::quiet_write(tracker, QuietWrite::SetAlias, &args).await,
+            "DELETE" => registry::quiet_write(tracker, QuietWrite::DeleteAlias, &args).await,
             _ => registry::get_alias(tracker, &args).await,
         },
         "mlflow/registered-models/create" => registry::create_model(tracker, &args).await,
         "mlflow/registered-models/rename" => registry::rename_model(tracker, &args).await,
         "mlflow/registered-models/update" => registry::update_model(tracker, &args).await,
-        "mlflow/registered-models/delete" => registry::delete_model(tracker, &args).await,
-        "mlflow/registered-models/set-tag" => registry::set_model_tag(tracker, &args).await,
-        "mlflow/registered-models/delete-tag" => registry::delete_model_tag(tracker, &args).await,
+        "mlflow/registered-models/delete" => {
+            registry::quiet_write(tracker, QuietWrite::DeleteModel, &args).await
+        }
+        "mlflow/registered-models/set-tag" => {
+            registry::quiet_write(tracker, QuietWrite::SetModelTag, &args).await
+        }
+        "mlflow/registered-models/delete-tag" => {
+            registry::quiet_write(tracker, QuietWrite::DeleteModelTag, &args).await
+        }
         "mlflow/model-versions/search" => registry::search_versions(tracker, &args).await,
         "mlflow/model-versions/get" => registry::get_version(tracker, &args).await,
         "mlflow/model-versions/create" => registry::create_version(tracker, &args).await,
         "mlflow/model-versions/update" => registry::update_version(tracker, &args).await,
-        "mlflow/model-versions/delete" => registry::delete_version(tracker, &args).await,
+        "mlflow/model-versions/delete" => {
+            registry::quiet_write(tracker, QuietWrite::DeleteVersion, &args).await
+        }
         "mlflow/model-versions/transition-stage" => {
             registry::transition_stage(tracker, &args).await
         }
-        "mlflow/model-versions/set-tag" => registry::set_version_tag(tracker, &args).await,
-        "mlflow/model-versions/delete-tag" => registry::delete_version_tag(tracker, &args).await,
+        "mlflow/model-versions/set-tag" => {
+            registry::quiet_write(tracker, QuietWrite::SetVersionTag, &args).await
+        }
+        "mlflow/model-versions/delete-tag" => {
+            registry::quiet_write(tracker, QuietWrite::DeleteVersionTag, &args).await
+        }
         "mlflow/model-versions/get-download-uri" => registry::download_uri(tracker, &args).await,
         "labbook/models/resolve" => registry::resolve(tracker, &args).await,
         "mlflow/logged-models/search" => logged_models::search(tracker, &args).await,

@@ -133,54 +133,60 @@ pub async fn update_model<S: Store>(
     answer_model(tracker, &model).await
 }
 
-pub async fn delete_model<S: Store>(
-    tracker: &Tracker<S>,
-    args: &Args,
-) -> Result<Value, DomainError> {
-    tracker
-        .delete_registered_model(&args.req_str("name")?)
-        .await?;
-    Ok(json!({}))
+/// The registry writes that answer `{}`, by what they do: `registered-models/delete`,
+/// `set-tag` and `delete-tag`, `alias` set and delete; `model-versions/delete`, `set-tag` and
+/// `delete-tag`.
+pub enum QuietWrite {
+    DeleteModel,
+    SetModelTag,
+    DeleteModelTag,
+    SetAlias,
+    DeleteAlias,
+    DeleteVersion,
+    SetVersionTag,
+    DeleteVersionTag,
 }
 
-pub async fn set_model_tag<S: Store>(
+pub async fn quiet_write<S: Store>(
     tracker: &Tracker<S>,
+    write: QuietWrite,
     args: &Args,
 ) -> Result<Value, DomainError> {
-    tracker
-        .set_registered_model_tag(&args.req_str("name")?, tag_arg(args)?)
-        .await?;
-    Ok(json!({}))
-}
-
-pub async fn delete_model_tag<S: Store>(
-    tracker: &Tracker<S>,
-    args: &Args,
-) -> Result<Value, DomainError> {
-    tracker
-        .delete_registered_model_tag(&args.req_str("name")?, &args.req_str("key")?)
-        .await?;
-    Ok(json!({}))
-}
-
-pub async fn set_alias<S: Store>(tracker: &Tracker<S>, args: &Args) -> Result<Value, DomainError> {
-    tracker
-        .set_alias(
-            &args.req_str("name")?,
-            &args.req_str("alias")?,
-            version_number(args)?,
-        )
-        .await?;
-    Ok(json!({}))
-}
-
-pub async fn delete_alias<S: Store>(
-    tracker: &Tracker<S>,
-    args: &Args,
-) -> Result<Value, DomainError> {
-    tracker
-        .delete_alias(&args.req_str("name")?, &args.req_str("alias")?)
-        .await?;
+    let name = args.req_str("name")?;
+    match write {
+        QuietWrite::DeleteModel => tracker.delete_registered_model(&name).await?,
+        QuietWrite::SetModelTag => {
+            tracker
+                .set_registered_model_tag(&name, tag_arg(args)?)
+                .await?
+        }
+        QuietWrite::DeleteModelTag => {
+            tracker
+                .delete_registered_model_tag(&name, &args.req_str("key")?)
+                .await?
+        }
+        QuietWrite::SetAlias => {
+            tracker
+                .set_alias(&name, &args.req_str("alias")?, version_number(args)?)
+                .await?
+        }
+        QuietWrite::DeleteAlias => tracker.delete_alias(&name, &args.req_str("alias")?).await?,
+        QuietWrite::DeleteVersion => {
+            tracker
+                .delete_model_version(&name, version_number(args)?)
+                .await?
+        }
+        QuietWrite::SetVersionTag => {
+            tracker
+                .set_model_version_tag(&name, version_number(args)?, tag_arg(args)?)
+                .await?
+        }
+        QuietWrite::DeleteVersionTag => {
+            tracker
+                .delete_model_version_tag(&name, version_number(args)?, &args.req_str("key")?)
+                .await?
+        }
+    }
     Ok(json!({}))
 }
 
@@ -220,16 +226,6 @@ pub async fn update_version<S: Store>(
     answer_version(tracker, &version).await
 }
 
-pub async fn delete_version<S: Store>(
-    tracker: &Tracker<S>,
-    args: &Args,
-) -> Result<Value, DomainError> {
-    tracker
-        .delete_model_version(&args.req_str("name")?, version_number(args)?)
-        .await?;
-    Ok(json!({}))
-}
-
 pub async fn transition_stage<S: Store>(
     tracker: &Tracker<S>,
     args: &Args,
@@ -249,32 +245,14 @@ pub async fn transition_stage<S: Store>(
     answer_version(tracker, &version).await
 }
 
-pub async fn set_version_tag<S: Store>(
+/// The version the `name` and `version` arguments name.
+async fn version_arg<S: Store>(
     tracker: &Tracker<S>,
     args: &Args,
-) -> Result<Value, DomainError> {
+) -> Result<ModelVersion, DomainError> {
     tracker
-        .set_model_version_tag(
-            &args.req_str("name")?,
-            version_number(args)?,
-            tag_arg(args)?,
-        )
-        .await?;
-    Ok(json!({}))
-}
-
-pub async fn delete_version_tag<S: Store>(
-    tracker: &Tracker<S>,
-    args: &Args,
-) -> Result<Value, DomainError> {
-    tracker
-        .delete_model_version_tag(
-            &args.req_str("name")?,
-            version_number(args)?,
-            &args.req_str("key")?,
-        )
-        .await?;
-    Ok(json!({}))
+        .model_version(&args.req_str("name")?, version_number(args)?)
+        .await
 }
 
 /// Where a version's files are: its source (labbook keeps no other copy).
@@ -282,9 +260,7 @@ pub async fn download_uri<S: Store>(
     tracker: &Tracker<S>,
     args: &Args,
 ) -> Result<Value, DomainError> {
-    let version = tracker
-        .model_version(&args.req_str("name")?, version_number(args)?)
-        .await?;
+    let version = version_arg(tracker, args).await?;
     Ok(json!({ "artifact_uri": version.source }))
 }
 
@@ -333,9 +309,7 @@ pub async fn get_version<S: Store>(
     tracker: &Tracker<S>,
     args: &Args,
 ) -> Result<Value, DomainError> {
-    let version = tracker
-        .model_version(&args.req_str("name")?, version_number(args)?)
-        .await?;
+    let version = version_arg(tracker, args).await?;
     answer_version(tracker, &version).await
 }
 

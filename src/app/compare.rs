@@ -157,11 +157,12 @@ pub fn ComparePage() -> impl IntoView {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
-    use crate::domain::{LifecycleStage, Param, RunData, RunInfo, RunStatus};
+    use crate::domain::{LifecycleStage, Metric, Param, RunData, RunInfo, RunStatus};
 
-    fn run(id: &str, params: &[(&str, &str)]) -> Run {
+    /// A finished run named `id` with these params and latest metrics (for the compare tests).
+    pub(in crate::app) fn run(id: &str, params: &[(&str, &str)], metrics: &[(&str, f64)]) -> Run {
         Run {
             info: RunInfo {
                 run_id: id.into(),
@@ -176,6 +177,15 @@ mod tests {
             },
             data: RunData {
                 params: params.iter().map(|(k, v)| Param::new(*k, *v)).collect(),
+                metrics: metrics
+                    .iter()
+                    .map(|(k, v)| Metric {
+                        key: (*k).into(),
+                        value: *v,
+                        timestamp: 0,
+                        step: 0,
+                    })
+                    .collect(),
                 ..RunData::default()
             },
             inputs: vec![],
@@ -185,8 +195,8 @@ mod tests {
     #[test]
     fn rows_show_each_key_and_whether_runs_differ() {
         let rows = diff_rows(&[
-            run("a", &[("lr", "0.1"), ("depth", "3")]),
-            run("b", &[("lr", "0.1")]),
+            run("a", &[("lr", "0.1"), ("depth", "3")], &[]),
+            run("b", &[("lr", "0.1")], &[]),
         ]);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].key, "depth");

@@ -155,6 +155,12 @@ fn csv_of(runs: &[Run], fields: &[Field]) -> String {
     out
 }
 
+/// The CSV of a plot whose axes are the `chosen` fields (those set).
+fn chosen_csv(runs: StoredValue<Vec<Run>>, chosen: &[Memo<Option<Field>>]) -> String {
+    let used: Vec<Field> = chosen.iter().filter_map(|f| f.get_untracked()).collect();
+    runs.with_value(|r| csv_of(r, &used))
+}
+
 /// The field the URL's `key` names, or `fallback`.
 fn chosen(route: RwSignal<Route>, key: &'static str, fallback: Option<Field>) -> Option<Field> {
     route
@@ -629,13 +635,7 @@ fn ScatterPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) -> 
             ))
         })
     };
-    let csv = move || {
-        let used: Vec<Field> = [x_field.get_untracked(), y_field.get_untracked()]
-            .into_iter()
-            .flatten()
-            .collect();
-        runs.with_value(|r| csv_of(r, &used))
-    };
+    let csv = move || chosen_csv(runs, &[x_field, y_field]);
     let options = fields.get_value();
     let y_options = options.clone();
     view! {
@@ -767,13 +767,7 @@ fn BoxPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) -> impl
             {boxes}
         })
     };
-    let csv = move || {
-        let used: Vec<Field> = [by.get_untracked(), of.get_untracked()]
-            .into_iter()
-            .flatten()
-            .collect();
-        runs.with_value(|r| csv_of(r, &used))
-    };
+    let csv = move || chosen_csv(runs, &[by, of]);
     let options = fields.get_value();
     let metric_options: Vec<Field> =
         runs.with_value(|r| options.iter().filter(|f| numeric(f, r)).cloned().collect());
@@ -898,17 +892,7 @@ fn ContourPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) -> 
         }
         .into_any()
     };
-    let csv = move || {
-        let used: Vec<Field> = [
-            x_field.get_untracked(),
-            y_field.get_untracked(),
-            z_field.get_untracked(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        runs.with_value(|r| csv_of(r, &used))
-    };
+    let csv = move || chosen_csv(runs, &[x_field, y_field, z_field]);
     let z_options: Vec<Field> = numeric_fields
         .iter()
         .filter(|f| matches!(f, Field::Metric(_)))
@@ -933,37 +917,7 @@ fn ContourPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{LifecycleStage, Metric, Param, RunData, RunInfo, RunStatus};
-
-    fn run(id: &str, params: &[(&str, &str)], metrics: &[(&str, f64)]) -> Run {
-        Run {
-            info: RunInfo {
-                run_id: id.into(),
-                experiment_id: "0".into(),
-                run_name: id.into(),
-                user_id: String::new(),
-                status: RunStatus::Finished,
-                start_time: None,
-                end_time: None,
-                artifact_uri: String::new(),
-                lifecycle_stage: LifecycleStage::Active,
-            },
-            data: RunData {
-                params: params.iter().map(|(k, v)| Param::new(*k, *v)).collect(),
-                metrics: metrics
-                    .iter()
-                    .map(|(k, v)| Metric {
-                        key: (*k).into(),
-                        value: *v,
-                        timestamp: 0,
-                        step: 0,
-                    })
-                    .collect(),
-                ..RunData::default()
-            },
-            inputs: vec![],
-        }
-    }
+    use crate::app::compare::tests::run;
 
     #[test]
     fn fields_read_params_as_numbers_or_text_and_metrics_as_numbers() {
