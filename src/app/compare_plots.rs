@@ -384,15 +384,20 @@ fn ParallelPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) ->
     });
     // A brush being drawn: the axis and the pixel rows from and to.
     let drawing = RwSignal::new(None::<(usize, f64, f64)>);
+    // The drawing is scaled to its card's width: pointer rows back to drawing units.
     let svg_y = move |client_y: f64| {
         svg_ref
             .get_untracked()
             .map(|svg| {
-                client_y
-                    - svg
-                        .unchecked_ref::<web_sys::Element>()
-                        .get_bounding_client_rect()
-                        .top()
+                let rect = svg
+                    .unchecked_ref::<web_sys::Element>()
+                    .get_bounding_client_rect();
+                let scale = if rect.height() > 0.0 {
+                    HEIGHT / rect.height()
+                } else {
+                    1.0
+                };
+                (client_y - rect.top()) * scale
             })
             .unwrap_or(client_y)
     };
