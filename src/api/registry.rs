@@ -7,7 +7,10 @@ use super::{page_json, Args};
 use crate::codec::rest::{
     list_from_json, model_version_to_json, registered_model_to_json, tag_from_json,
 };
-use crate::domain::{latest_versions, DomainError, ModelVersion, RegisteredModel, Stage, Tag};
+use crate::domain::{
+    latest_versions, DomainError, ModelSelector, ModelUri, ModelVersion, RegisteredModel, Stage,
+    Tag,
+};
 use crate::search::{sort_models, sort_versions, Page, Target};
 
 use super::{filter_arg, order_arg};
@@ -22,17 +25,6 @@ const VERSIONS_DEFAULT: usize = 10_000;
 
 fn versions_of<'a>(versions: &'a [ModelVersion], name: &str) -> Vec<&'a ModelVersion> {
     versions.iter().filter(|v| v.name == name).collect()
-}
-
-fn aliases_of(model: &RegisteredModel, version: u64) -> Vec<String> {
-    let mut aliases: Vec<String> = model
-        .aliases
-        .iter()
-        .filter(|(_, v)| *v == version)
-        .map(|(a, _)| a.clone())
-        .collect();
-    aliases.sort();
-    aliases
 }
 
 fn model_json(model: &RegisteredModel, versions: &[ModelVersion]) -> Value {
@@ -85,7 +77,7 @@ async fn answer_version<S: Store>(
 ) -> Result<Value, DomainError> {
     let model = tracker.registered_model(&version.name).await?;
     Ok(
-        json!({ "model_version": model_version_to_json(version, Some(&aliases_of(&model, version.version))) }),
+        json!({ "model_version": model_version_to_json(version, Some(&model.aliases_of(version.version))) }),
     )
 }
 
@@ -281,7 +273,7 @@ pub async fn latest<S: Store>(tracker: &Tracker<S>, args: &Args) -> Result<Value
     let latest: Vec<Value> = latest_versions(&versions_of(&versions, &model.name))
         .into_iter()
         .filter(|v| stages.is_empty() || stages.contains(&v.current_stage))
-        .map(|v| model_version_to_json(v, Some(&aliases_of(&model, v.version))))
+        .map(|v| model_version_to_json(v, Some(&model.aliases_of(v.version))))
         .collect();
     if latest.is_empty() {
         return Ok(json!({}));
@@ -290,18 +282,11 @@ pub async fn latest<S: Store>(tracker: &Tracker<S>, args: &Args) -> Result<Value
 }
 
 pub async fn get_alias<S: Store>(tracker: &Tracker<S>, args: &Args) -> Result<Value, DomainError> {
-    let name = args.req_str("name")?;
-    let alias = args.req_str("alias")?;
-    let model = tracker.registered_model(&name).await?;
-    let number = model
-        .aliases
-        .iter()
-        .find(|(a, _)| *a == alias)
-        .map(|(_, v)| *v)
-        .ok_or_else(|| {
-            DomainError::not_found(format!("Registered model alias {alias} not found."))
-        })?;
-    let version = tracker.model_version(&name, number).await?;
+    let uri = ModelUri {
+        name: args.req_str("name")?,
+        selector: ModelSelector::Alias(args.req_str("alias")?),
+    };
+    let version = tracker.version_at(&uri).await?;
     answer_version(tracker, &version).await
 }
 

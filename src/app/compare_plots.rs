@@ -192,8 +192,8 @@ fn FieldSelect(
     }
 }
 
-/// A plot's frame: its title, controls, link (the page showing only this plot), exports and
-/// the drawing.
+/// A plot's frame: its title, controls, link (the page showing only this plot), exports, the
+/// SVG drawing (`children` are its content) and what goes under it (`footer`).
 #[component]
 fn PlotCard<F>(
     testid: &'static str,
@@ -202,6 +202,7 @@ fn PlotCard<F>(
     svg: NodeRef<leptos::svg::Svg>,
     csv: F,
     controls: Children,
+    #[prop(optional, into)] footer: Option<ViewFn>,
     children: Children,
 ) -> impl IntoView
 where
@@ -219,7 +220,11 @@ where
                     <ExportButtons svg=svg stem=format!("compare-{name}") csv=csv/>
                 </span>
             </figcaption>
-            {children()}
+            <svg node_ref=svg xmlns="http://www.w3.org/2000/svg" width=WIDTH height=HEIGHT viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img">
+                <rect class="plot" x=0 y=0 width=WIDTH height=HEIGHT/>
+                {children()}
+            </svg>
+            {footer.map(|f| f.run())}
         </figure>
     }
 }
@@ -554,31 +559,31 @@ fn ParallelPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) ->
                 .collect_view()
         })
     };
+    // Brushing follows the pointer anywhere over the card, and ends when it leaves.
     view! {
-        <PlotCard testid="compare-parallel" name="parallel" title="Parallel coordinates" svg=svg_ref csv=csv
-            controls=Box::new(move || view! {
-                {count}
-                <details class="column-picker">
-                    <summary class="button secondary small">"Axes"</summary>
-                    <div class="options">{axis_picker}</div>
-                </details>
-            }.into_any())>
-            <svg node_ref=svg_ref xmlns="http://www.w3.org/2000/svg" width=WIDTH height=HEIGHT viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img"
-                on:mousemove=move |ev| {
-                    if let Some((index, from, _)) = drawing.get_untracked() {
-                        let y = svg_y(ev.client_y() as f64).clamp(TOP, HEIGHT - BOTTOM);
-                        drawing.set(Some((index, from, y)));
-                    }
+        <div class="plot-events"
+            on:mousemove=move |ev| {
+                if let Some((index, from, _)) = drawing.get_untracked() {
+                    let y = svg_y(ev.client_y() as f64).clamp(TOP, HEIGHT - BOTTOM);
+                    drawing.set(Some((index, from, y)));
                 }
-                on:mouseup=move |_| finish()
-                on:mouseleave=move |_| finish()>
-                <rect class="plot" x=0 y=0 width=WIDTH height=HEIGHT/>
+            }
+            on:mouseup=move |_| finish()
+            on:mouseleave=move |_| finish()>
+            <PlotCard testid="compare-parallel" name="parallel" title="Parallel coordinates" svg=svg_ref csv=csv
+                controls=Box::new(move || view! {
+                    {count}
+                    <details class="column-picker">
+                        <summary class="button secondary small">"Axes"</summary>
+                        <div class="options">{axis_picker}</div>
+                    </details>
+                }.into_any())
+                footer=|| view! { <p class="hint muted">"Drag along an axis to keep the runs in a range; click the axis to clear it."</p> }>
                 {lines}
                 {axis_views}
                 {pending}
-            </svg>
-            <p class="hint muted">"Drag along an axis to keep the runs in a range; click the axis to clear it."</p>
-        </PlotCard>
+            </PlotCard>
+        </div>
     }
 }
 
@@ -645,29 +650,26 @@ fn ScatterPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) -> 
     let y_options = options.clone();
     view! {
         <PlotCard testid="compare-scatter" name="scatter" title="Scatter" svg=svg_ref csv=csv
+            footer=move || view! { <div class="tooltip" data-testid="plot-tooltip">{tooltip}</div> }
             controls=Box::new(move || view! {
                 <FieldSelect label="x" testid="scatter-x" key="sc.x" options=options.clone() current=x_field.get_untracked()/>
                 <FieldSelect label="y" testid="scatter-y" key="sc.y" options=y_options.clone() current=y_field.get_untracked()/>
             }.into_any())>
-            <svg node_ref=svg_ref xmlns="http://www.w3.org/2000/svg" width=WIDTH height=HEIGHT viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img">
-                <rect class="plot" x=0 y=0 width=WIDTH height=HEIGHT/>
-                {move || plot.with(|p| p.as_ref().map(|(xf, yf, xa, ya, points)| view! {
-                    {ticks_view(xa, true)}
-                    {ticks_view(ya, false)}
-                    {axis_titles(&xf.name(), &yf.name())}
-                    {points.iter().map(|&(i, x, y)| {
-                        let (name, run) = runs.with_value(|r| (display_name(&r[i]), r[i].clone()));
-                        view! {
-                            <circle class="point" data-testid="scatter-point" cx=x cy=y r=5.0 style=format!("fill:{}", colour(i))
-                                class:focus=move || hovered.get() == Some(i)
-                                on:mouseenter=move |_| hovered.set(Some(i))
-                                on:mouseleave=move |_| hovered.set(None)
-                                on:click=move |_| open_run(&run)><title>{name}</title></circle>
-                        }
-                    }).collect_view()}
-                }))}
-            </svg>
-            <div class="tooltip" data-testid="plot-tooltip">{tooltip}</div>
+            {move || plot.with(|p| p.as_ref().map(|(xf, yf, xa, ya, points)| view! {
+                {ticks_view(xa, true)}
+                {ticks_view(ya, false)}
+                {axis_titles(&xf.name(), &yf.name())}
+                {points.iter().map(|&(i, x, y)| {
+                    let (name, run) = runs.with_value(|r| (display_name(&r[i]), r[i].clone()));
+                    view! {
+                        <circle class="point" data-testid="scatter-point" cx=x cy=y r=5.0 style=format!("fill:{}", colour(i))
+                            class:focus=move || hovered.get() == Some(i)
+                            on:mouseenter=move |_| hovered.set(Some(i))
+                            on:mouseleave=move |_| hovered.set(None)
+                            on:click=move |_| open_run(&run)><title>{name}</title></circle>
+                    }
+                }).collect_view()}
+            }))}
         </PlotCard>
     }
 }
@@ -782,10 +784,7 @@ fn BoxPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) -> impl
                 <FieldSelect label="by" testid="box-x" key="box.x" options=options.clone() current=by.get_untracked()/>
                 <FieldSelect label="of" testid="box-y" key="box.y" options=metric_options.clone() current=of.get_untracked()/>
             }.into_any())>
-            <svg node_ref=svg_ref xmlns="http://www.w3.org/2000/svg" width=WIDTH height=HEIGHT viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img">
-                <rect class="plot" x=0 y=0 width=WIDTH height=HEIGHT/>
-                {drawing}
-            </svg>
+            {drawing}
         </PlotCard>
     }
 }
@@ -911,10 +910,7 @@ fn ContourPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) -> 
                 <FieldSelect label="y" testid="contour-y" key="ct.y" options=y_options.clone() current=y_field.get_untracked()/>
                 <FieldSelect label="z" testid="contour-z" key="ct.z" options=z_options.clone() current=z_field.get_untracked()/>
             }.into_any())>
-            <svg node_ref=svg_ref xmlns="http://www.w3.org/2000/svg" width=WIDTH height=HEIGHT viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img">
-                <rect class="plot" x=0 y=0 width=WIDTH height=HEIGHT/>
-                {drawing}
-            </svg>
+            {drawing}
         </PlotCard>
     }
 }

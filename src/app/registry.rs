@@ -7,6 +7,8 @@
 //! dropping a card on a lane points that alias at it. The board of all models is filtered like
 //! the list.
 
+use std::collections::HashMap;
+
 use futures::FutureExt;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -42,68 +44,75 @@ impl Registry {
     fn model(&self, name: &str) -> Option<&RegisteredModel> {
         self.models.iter().find(|m| m.name == name)
     }
-
-    fn cards_of(&self, name: &str) -> Vec<Card> {
-        self.cards
-            .iter()
-            .filter(|c| c.version.name == name)
-            .cloned()
-            .collect()
-    }
 }
 
-async fn load_registry(app: AppState) -> Result<Registry, DomainError> {
+/// The registered models (only `only`, when given) and their versions as cards; the source
+/// runs are read (each once) only `with_runs`, for the board.
+async fn load_registry(
+    app: AppState,
+    only: Option<String>,
+    with_runs: bool,
+) -> Result<Registry, DomainError> {
+    type RunSummary = (Option<(String, String, String)>, Vec<(String, f64)>);
     let tracker = app.tracker();
-    let models = tracker.registered_models().await?;
-    let versions = tracker.model_versions().await?;
+    let mut models = tracker.registered_models().await?;
+    let mut versions = tracker.model_versions().await?;
+    if let Some(name) = &only {
+        models.retain(|m| m.name == *name);
+        versions.retain(|v| v.name == *name);
+    }
+    let mut runs: HashMap<String, RunSummary> = HashMap::new();
     let mut cards = Vec::with_capacity(versions.len());
     for version in versions {
-        let run = match &version.run_id {
-            Some(id) => tracker.run(id).await.ok(),
-            None => None,
+        let (run, metrics) = match (&version.run_id, with_runs) {
+            (Some(id), true) => {
+                if !runs.contains_key(id) {
+                    let summary = match tracker.run(id).await {
+                        Ok(r) => (
+                            Some((
+                                r.info.experiment_id.clone(),
+                                r.info.run_id.clone(),
+                                display_name(&r),
+                            )),
+                            r.data
+                                .metrics
+                                .iter()
+                                .map(|m| (m.key.clone(), m.value))
+                                .collect(),
+                        ),
+                        Err(_) => (None, Vec::new()),
+                    };
+                    runs.insert(id.clone(), summary);
+                }
+                runs[id].clone()
+            }
+            _ => (None, Vec::new()),
         };
         let aliases = models
             .iter()
             .find(|m| m.name == version.name)
-            .map(|m| {
-                m.aliases
-                    .iter()
-                    .filter(|(_, v)| *v == version.version)
-                    .map(|(a, _)| a.clone())
-                    .collect()
-            })
+            .map(|m| m.aliases_of(version.version))
             .unwrap_or_default();
         cards.push(Card {
-            metrics: run
-                .as_ref()
-                .map(|r| {
-                    r.data
-                        .metrics
-                        .iter()
-                        .map(|m| (m.key.clone(), m.value))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            run: run.map(|r| {
-                (
-                    r.info.experiment_id.clone(),
-                    r.info.run_id.clone(),
-                    display_name(&r),
-                )
-            }),
-            aliases,
             version,
+            aliases,
+            run,
+            metrics,
         });
     }
     Ok(Registry { models, cards })
 }
 
-/// The registry, reloaded after every write, keeping the last answer meanwhile.
-fn use_registry() -> ReadSignal<Option<Result<Registry, DomainError>>, LocalStorage> {
+/// The registry (see [`load_registry`]), reloaded after every write, keeping the last answer
+/// meanwhile.
+fn use_registry(
+    only: Option<String>,
+    with_runs: Signal<bool>,
+) -> ReadSignal<Option<Result<Registry, DomainError>>, LocalStorage> {
     let app = use_app();
     keep_last(LocalResource::new(move || {
         app.revision.track();
-        load_registry(app)
+        load_registry(app, only.clone(), with_runs.get())
     }))
 }
 
@@ -166,11 +175,12 @@ fn stage_summary(cards: &[Card], name: &str) -> String {
 pub fn ModelsPage() -> impl IntoView {
     let app = use_app();
     let route = expect_context::<RwSignal<Route>>();
-    let registry = use_registry();
     let focus_after: FocusAfterMove = RwSignal::new(None);
     let text = Memo::new(move |_| route.with(|r| r.get("filter").unwrap_or_default().to_owned()));
     let filter = Memo::new(move |_| model_filter(&text.get()));
     let board = Memo::new(move |_| route.with(|r| r.get("view") == Some("board")));
+    // The list needs no runs; the board shows each version's source run.
+    let registry = use_registry(None, board.into());
     let by_time = Memo::new(move |_| route.with(|r| r.get("order") == Some("updated")));
     let set = move |key: &str, value: Option<&str>| set_query(route, key, value);
     let shown = move || {
@@ -625,7 +635,7 @@ fn aliases_from_stages(model: &RegisteredModel, cards: &[Card]) -> Vec<(String, 
 
 #[component]
 pub fn ModelPage(name: String) -> impl IntoView {
-    let registry = use_registry();
+    let registry = use_registry(Some(name.clone()), Signal::stored(true));
     let editor = EditorState::new();
     let focus_after: FocusAfterMove = RwSignal::new(None);
     let name = StoredValue::new(name);
@@ -642,7 +652,7 @@ pub fn ModelPage(name: String) -> impl IntoView {
                     </section>
                 }.into_any(),
                 Some(model) => {
-                    let cards = registry.cards_of(&model.name);
+                    let cards = registry.cards.clone();
                     view! { <ModelView model=model.clone() cards=cards editor=editor focus_after=focus_after/> }.into_any()
                 }
             },

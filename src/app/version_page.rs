@@ -13,7 +13,10 @@ use super::run_page::{folder_view, Folder};
 use super::widgets::{run_action, DescriptionEditor, EditorState, ErrorLine};
 use super::{keep_last, use_app, AppState};
 use crate::codec::mlmodel::{self, MlModel, SpecItem};
-use crate::domain::{ArtifactFile, DomainError, ModelVersion, RegisteredModel, Run, Stage, Tag};
+use crate::domain::{
+    model_version_not_found, ArtifactFile, DomainError, ModelSelector, ModelUri, ModelVersion,
+    RegisteredModel, Run, Stage, Tag,
+};
 use crate::store::NewModelVersion;
 
 /// Where a version's files are in labbook: the run or logged model holding them, and the
@@ -59,7 +62,12 @@ async fn load_version(
     let number: u64 = number.parse().map_err(|_| {
         DomainError::invalid(format!("Model version must be an integer, got '{number}'"))
     })?;
-    let version = tracker.model_version(&name, number).await?;
+    let versions = tracker.versions_of(&name).await?;
+    let version = versions
+        .iter()
+        .find(|v| v.version == number)
+        .cloned()
+        .ok_or_else(|| model_version_not_found(&name, number))?;
     let model = tracker.registered_model(&name).await?;
     let run = match &version.run_id {
         Some(id) => tracker.run(id).await.ok(),
@@ -127,28 +135,29 @@ async fn load_version(
     } else {
         None
     };
-    let mut candidates = vec![format!("models:/{name}/{number}")];
-    let mut aliases: Vec<&String> = model
-        .aliases
-        .iter()
-        .filter(|(_, v)| *v == number)
-        .map(|(a, _)| a)
+    // Every URI that names this version, each resolved the way `labbook.rest` resolves it.
+    let selectors = std::iter::once(ModelSelector::Version(number))
+        .chain(
+            model
+                .aliases_of(number)
+                .into_iter()
+                .map(ModelSelector::Alias),
+        )
+        .chain(
+            (version.current_stage != Stage::None)
+                .then_some(ModelSelector::Stage(version.current_stage)),
+        )
+        .chain([ModelSelector::Latest]);
+    let uris = selectors
+        .map(|selector| {
+            let uri = ModelUri {
+                name: name.clone(),
+                selector,
+            };
+            let resolved = uri.pick(&model, &versions).map_err(|e| e.message);
+            (uri.to_string(), resolved)
+        })
         .collect();
-    aliases.sort();
-    candidates.extend(aliases.iter().map(|a| format!("models:/{name}@{a}")));
-    if version.current_stage != Stage::None {
-        candidates.push(format!("models:/{name}/{}", version.current_stage));
-    }
-    candidates.push(format!("models:/{name}/latest"));
-    let mut uris = Vec::new();
-    for uri in candidates {
-        let resolved = tracker
-            .resolve_model_uri(&uri)
-            .await
-            .map(|v| v.version)
-            .map_err(|e| e.message);
-        uris.push((uri, resolved));
-    }
     Ok(VersionData {
         version,
         model,
@@ -261,13 +270,7 @@ fn VersionView(data: VersionData, editor: EditorState) -> impl IntoView {
         let text = version.description.clone();
         move || text.clone()
     });
-    let aliases: Vec<String> = data
-        .model
-        .aliases
-        .iter()
-        .filter(|(_, v)| *v == number)
-        .map(|(a, _)| a.clone())
-        .collect();
+    let aliases = data.model.aliases_of(number);
     let model_link = Route::page(Page::Model(version.name.clone())).to_hash();
     let stage = version.current_stage;
     let run_section = data.run.clone().map(|run| {

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{Metric, Param, Tag};
+use super::{DomainError, Metric, Param, Tag};
 
 /// The stage of a model version. MLflow still honours stages, though since 2.9 it prefers aliases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -82,6 +82,136 @@ pub struct RegisteredModel {
     /// The highest version number given so far, deleted versions included (0 when unknown:
     /// then the versions present tell), so a number is never given twice.
     pub last_version: u64,
+}
+
+impl RegisteredModel {
+    /// The version `alias` points at.
+    pub fn alias(&self, alias: &str) -> Option<u64> {
+        self.aliases
+            .iter()
+            .find(|(a, _)| a == alias)
+            .map(|(_, v)| *v)
+    }
+
+    /// The aliases pointing at `version`, sorted.
+    pub fn aliases_of(&self, version: u64) -> Vec<String> {
+        let mut aliases: Vec<String> = self
+            .aliases
+            .iter()
+            .filter(|(_, v)| *v == version)
+            .map(|(a, _)| a.clone())
+            .collect();
+        aliases.sort();
+        aliases
+    }
+}
+
+/// MLflow's answer for a version that is not there.
+pub fn model_version_not_found(name: &str, version: u64) -> DomainError {
+    DomainError::not_found(format!(
+        "Model Version (name={name}, version={version}) not found"
+    ))
+}
+
+/// Which version of a model a `models:/` URI means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelSelector {
+    Version(u64),
+    Alias(String),
+    /// The newest version in the stage.
+    Stage(Stage),
+    /// The newest version.
+    Latest,
+}
+
+/// A `models:/` URI: `models:/<name>/<version>`, `models:/<name>@<alias>`,
+/// `models:/<name>/<stage>` or `models:/<name>/latest`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelUri {
+    pub name: String,
+    pub selector: ModelSelector,
+}
+
+impl ModelUri {
+    pub fn parse(uri: &str) -> Result<ModelUri, DomainError> {
+        let bad = || {
+            DomainError::invalid(format!(
+                "Not a proper models:/ URI: {uri}. Models URIs must be of the form 'models:/model_name/suffix' or 'models:/model_name@alias' where suffix is a model version, stage, or the string 'latest' and where alias is a registered model alias."
+            ))
+        };
+        let path = uri.strip_prefix("models:/").ok_or_else(bad)?;
+        let path = path.trim_start_matches('/');
+        let (name, selector) = if let Some((name, alias)) = path.split_once('@') {
+            if alias.is_empty() || alias.contains('/') {
+                return Err(bad());
+            }
+            (name, ModelSelector::Alias(alias.to_owned()))
+        } else {
+            let (name, suffix) = path.rsplit_once('/').ok_or_else(bad)?;
+            let selector = if let Ok(number) = suffix.parse::<u64>() {
+                ModelSelector::Version(number)
+            } else if suffix.eq_ignore_ascii_case("latest") {
+                ModelSelector::Latest
+            } else {
+                ModelSelector::Stage(suffix.parse().map_err(|_| bad())?)
+            };
+            (name, selector)
+        };
+        if name.is_empty() {
+            return Err(bad());
+        }
+        Ok(ModelUri {
+            name: name.to_owned(),
+            selector,
+        })
+    }
+
+    /// The number of the version this URI names among `versions`, the versions of `model`.
+    pub fn pick(
+        &self,
+        model: &RegisteredModel,
+        versions: &[ModelVersion],
+    ) -> Result<u64, DomainError> {
+        let name = &self.name;
+        let newest = |keep: &dyn Fn(&ModelVersion) -> bool| {
+            versions
+                .iter()
+                .filter(|v| v.name == *name && keep(v))
+                .map(|v| v.version)
+                .max()
+        };
+        match &self.selector {
+            ModelSelector::Version(n) => {
+                newest(&|v| v.version == *n).ok_or_else(|| model_version_not_found(name, *n))
+            }
+            ModelSelector::Alias(alias) => model.alias(alias).ok_or_else(|| {
+                DomainError::not_found(format!("Registered model alias {alias} not found."))
+            }),
+            ModelSelector::Stage(stage) => {
+                newest(&|v| v.current_stage == *stage).ok_or_else(|| {
+                    DomainError::not_found(format!(
+                        "No versions of model with name '{name}' and stage '{stage}' found"
+                    ))
+                })
+            }
+            ModelSelector::Latest => newest(&|_| true).ok_or_else(|| {
+                DomainError::not_found(format!(
+                    "No versions of model with name '{name}' and stage 'latest' found"
+                ))
+            }),
+        }
+    }
+}
+
+impl fmt::Display for ModelUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.selector {
+            ModelSelector::Version(n) => write!(f, "models:/{}/{n}", self.name),
+            ModelSelector::Alias(a) => write!(f, "models:/{}@{a}", self.name),
+            ModelSelector::Stage(s) => write!(f, "models:/{}/{s}", self.name),
+            ModelSelector::Latest => write!(f, "models:/{}/latest", self.name),
+        }
+    }
 }
 
 /// The status of a model version's registration.
@@ -228,4 +358,64 @@ pub struct LoggedModel {
     pub params: Vec<Param>,
     pub tags: Vec<Tag>,
     pub metrics: Vec<Metric>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_uris_read_and_resolve_as_mlflow_means_them() {
+        let model = RegisteredModel {
+            name: "taxi".into(),
+            creation_timestamp: 0,
+            last_updated_timestamp: 0,
+            description: String::new(),
+            tags: vec![],
+            aliases: vec![("champion".into(), 2), ("best".into(), 2)],
+            last_version: 0,
+        };
+        let versions = [
+            ModelVersion {
+                current_stage: Stage::Production,
+                ..ModelVersion::new("taxi", 1, "")
+            },
+            ModelVersion {
+                current_stage: Stage::Production,
+                ..ModelVersion::new("taxi", 2, "")
+            },
+            ModelVersion::new("taxi", 3, ""),
+        ];
+        let pick = |uri: &str| ModelUri::parse(uri).and_then(|u| u.pick(&model, &versions));
+        assert_eq!(pick("models:/taxi/1").unwrap(), 1);
+        assert_eq!(pick("models:/taxi@champion").unwrap(), 2);
+        assert_eq!(pick("models:/taxi/production").unwrap(), 2);
+        assert_eq!(pick("models:/taxi/latest").unwrap(), 3);
+        assert_eq!(
+            pick("models:/taxi/9").unwrap_err().message,
+            "Model Version (name=taxi, version=9) not found"
+        );
+        assert!(pick("models:/taxi/Staging").is_err());
+        assert!(pick("models:/taxi@nobody").is_err());
+        for bad in [
+            "runs:/x/model",
+            "models:/taxi",
+            "models:/@a",
+            "models:/taxi/Shipped",
+        ] {
+            assert_eq!(
+                ModelUri::parse(bad).unwrap_err().code,
+                super::super::ErrorCode::InvalidParameterValue,
+                "{bad}"
+            );
+        }
+        let uri = ModelUri {
+            name: "a/b".into(),
+            selector: ModelSelector::Stage(Stage::Archived),
+        };
+        assert_eq!(uri.to_string(), "models:/a/b/Archived");
+        assert_eq!(ModelUri::parse(&uri.to_string()).unwrap(), uri);
+        assert_eq!(model.aliases_of(2), ["best", "champion"]);
+        assert_eq!(model.alias("best"), Some(2));
+    }
 }

@@ -7,7 +7,8 @@ use super::tracker::Tracker;
 use super::{now_ms, Change, Store};
 use crate::domain::validation::{validate_model_alias, validate_model_name, validate_registry_tag};
 use crate::domain::{
-    upsert_tag, DomainError, ModelVersion, RegisteredModel, Stage, StageTransition, Tag,
+    model_version_not_found, upsert_tag, DomainError, ModelUri, ModelVersion, RegisteredModel,
+    Stage, StageTransition, Tag,
 };
 
 /// What `model-versions/create` takes.
@@ -25,12 +26,6 @@ pub struct NewModelVersion {
 
 fn model_exists(name: &str) -> DomainError {
     DomainError::already_exists(format!("Registered Model (name={name}) already exists."))
-}
-
-fn version_missing(name: &str, version: u64) -> DomainError {
-    DomainError::not_found(format!(
-        "Model Version (name={name}, version={version}) not found"
-    ))
 }
 
 impl<S: Store> Tracker<S> {
@@ -56,7 +51,7 @@ impl<S: Store> Tracker<S> {
             .await?
             .into_iter()
             .find(|v| v.version == version)
-            .ok_or_else(|| version_missing(name, version))
+            .ok_or_else(|| model_version_not_found(name, version))
     }
 
     pub async fn create_registered_model(
@@ -363,7 +358,7 @@ impl<S: Store> Tracker<S> {
             }
             changes.push(Change::PutModelVersion(version));
         }
-        let moved = moved.ok_or_else(|| version_missing(name, number))?;
+        let moved = moved.ok_or_else(|| model_version_not_found(name, number))?;
         model.last_updated_timestamp = now;
         changes.push(Change::PutRegisteredModel(model));
         self.commit(changes).await?;
@@ -391,47 +386,17 @@ impl<S: Store> Tracker<S> {
     /// The version a `models:/` URI names: `models:/<name>/<version>`, `models:/<name>@<alias>`,
     /// `models:/<name>/<stage>` (the newest version in it) or `models:/<name>/latest`.
     pub async fn resolve_model_uri(&self, uri: &str) -> Result<ModelVersion, DomainError> {
-        let bad = || {
-            DomainError::invalid(format!(
-                "Not a proper models:/ URI: {uri}. Models URIs must be of the form 'models:/model_name/suffix' or 'models:/model_name@alias' where suffix is a model version, stage, or the string 'latest' and where alias is a registered model alias."
-            ))
-        };
-        let path = uri.strip_prefix("models:/").ok_or_else(bad)?;
-        let path = path.trim_start_matches('/');
-        if let Some((name, alias)) = path.split_once('@') {
-            if name.is_empty() || alias.is_empty() || alias.contains('/') {
-                return Err(bad());
-            }
-            let model = self.registered_model(name).await?;
-            let number = model
-                .aliases
-                .iter()
-                .find(|(a, _)| a == alias)
-                .map(|(_, v)| *v)
-                .ok_or_else(|| {
-                    DomainError::not_found(format!("Registered model alias {alias} not found."))
-                })?;
-            return self.model_version(name, number).await;
-        }
-        let (name, suffix) = path.rsplit_once('/').ok_or_else(bad)?;
-        if name.is_empty() || suffix.is_empty() {
-            return Err(bad());
-        }
-        if let Ok(number) = suffix.parse::<u64>() {
-            return self.model_version(name, number).await;
-        }
-        self.registered_model(name).await?;
-        let versions = self.versions_of(name).await?;
-        let newest = if suffix.eq_ignore_ascii_case("latest") {
-            versions.into_iter().next_back()
-        } else {
-            let stage: Stage = suffix.parse().map_err(|_| bad())?;
-            versions.into_iter().rfind(|v| v.current_stage == stage)
-        };
-        newest.ok_or_else(|| {
-            DomainError::not_found(format!(
-                "No versions of model with name '{name}' and stage '{suffix}' found"
-            ))
-        })
+        self.version_at(&ModelUri::parse(uri)?).await
+    }
+
+    /// The version `uri` names.
+    pub async fn version_at(&self, uri: &ModelUri) -> Result<ModelVersion, DomainError> {
+        let model = self.registered_model(&uri.name).await?;
+        let versions = self.versions_of(&uri.name).await?;
+        let number = uri.pick(&model, &versions)?;
+        versions
+            .into_iter()
+            .find(|v| v.version == number)
+            .ok_or_else(|| model_version_not_found(&uri.name, number))
     }
 }
