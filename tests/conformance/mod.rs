@@ -606,29 +606,20 @@ pub async fn registry_renames_and_deletes<S: Store>(store: S) {
         .create_registered_model("churn", vec![Tag::new("team", "ml")], String::new())
         .await
         .unwrap();
+    let new_version = || NewModelVersion {
+        name: "churn".into(),
+        source: "s3://bucket/model".into(),
+        ..NewModelVersion::default()
+    };
     for _ in 0..3 {
-        tracker
-            .create_model_version(NewModelVersion {
-                name: "churn".into(),
-                source: "s3://bucket/model".into(),
-                ..NewModelVersion::default()
-            })
-            .await
-            .unwrap();
+        tracker.create_model_version(new_version()).await.unwrap();
     }
     tracker.set_alias("churn", "champion", 3).await.unwrap();
     tracker.delete_model_version("churn", 3).await.unwrap();
     let model = tracker.registered_model("churn").await.unwrap();
     assert!(model.aliases.is_empty(), "the alias went with its version");
     assert_eq!(model.last_version, 3);
-    let next = tracker
-        .create_model_version(NewModelVersion {
-            name: "churn".into(),
-            source: "s3://bucket/model".into(),
-            ..NewModelVersion::default()
-        })
-        .await
-        .unwrap();
+    let next = tracker.create_model_version(new_version()).await.unwrap();
     assert_eq!(next.version, 4);
     tracker
         .transition_stage("churn", 4, Stage::Production, false)
