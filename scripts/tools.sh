@@ -1,5 +1,10 @@
 # Installs what building and testing labbook need, each step only when missing or at the
-# wrong version, so running it again costs seconds. Sourced by scripts/serve and scripts/test.
+# wrong version, so running it again costs seconds. Sourced by scripts/serve, scripts/test and
+# scripts/bench.
+#
+# On a fresh machine most of the time goes into compiling Trunk and wasm-bindgen-cli. They are
+# built side by side (while apt and npm download), without LTO and at opt-level 1: they are
+# build tools that run for seconds, so a faster compile beats a faster binary.
 
 TRUNK_VERSION=0.21.14
 
@@ -27,22 +32,17 @@ wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$root/Cargo.lock"
 }
 
-ensure_trunk() {
-  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
-    step "installing trunk $TRUNK_VERSION (about 15 minutes on 2 cores, once)"
-    cargo install trunk --version "$TRUNK_VERSION" --locked
-  fi
+# `cargo install` of a build tool with a quick profile.
+install_tool() {
+  CARGO_PROFILE_RELEASE_LTO=false \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_DEBUG=false \
+    cargo install --quiet "$@"
 }
 
-ensure_wasm_bindgen() {
-  local want
-  want="$(wasm_bindgen_version)"
-  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ]; then
-    step "installing wasm-bindgen-cli $want (about 8 minutes, once)"
-    # Without --locked: its lock file wants a crate version the registry lacks.
-    cargo install wasm-bindgen-cli --version "$want"
-  fi
-}
+trunk_missing() { [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; }
+wasm_bindgen_missing() { [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(wasm_bindgen_version)" ]; }
 
 ensure_node() {
   command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
@@ -50,27 +50,54 @@ ensure_node() {
 
 # wasm-opt (npm binaryen 132) and Playwright, from the committed package-lock.json.
 ensure_node_modules() {
-  ensure_node
   if [ ! -f "$root/node_modules/.package-lock.json" ] ||
     [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
-    (cd "$root" && npm ci --no-audit --no-fund)
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
 
-ensure_chromium() {
-  command -v chromium >/dev/null && command -v chromedriver >/dev/null ||
-    apt_install chromium chromium-driver
+# Debian's packages: clang compiles SQLite's C source to wasm32; Chromium and ChromeDriver run
+# the browser and end-to-end tests.
+apt_packages() {
+  local want=()
+  command -v clang >/dev/null || want+=(clang)
+  if [ "${1:-}" = with-chromium ]; then
+    command -v chromium >/dev/null || want+=(chromium)
+    command -v chromedriver >/dev/null || want+=(chromium-driver)
+  fi
+  [ ${#want[@]} -eq 0 ] || apt_install "${want[@]}"
 }
 
-# SQLite's C source is compiled to wasm32 by clang.
-ensure_clang() {
-  command -v clang >/dev/null || apt_install clang
-}
-
-ensure_build_tools() {
+# Everything, in parallel: the two cargo installs, apt, npm. Pass `with-chromium` for testing.
+ensure_tools() {
   ensure_wasm_target
-  ensure_clang
-  ensure_node_modules
-  ensure_wasm_bindgen
-  ensure_trunk
+  ensure_node
+  local pids=() names=()
+  run_bg() {
+    local name="$1"
+    shift
+    "$@" &
+    pids+=($!)
+    names+=("$name")
+  }
+  if trunk_missing; then
+    step "installing trunk $TRUNK_VERSION (once; several minutes on 2 cores)"
+    run_bg trunk install_tool trunk --version "$TRUNK_VERSION" --locked
+  fi
+  if wasm_bindgen_missing; then
+    step "installing wasm-bindgen-cli $(wasm_bindgen_version) (once; several minutes)"
+    # Without --locked: its lock file wants a crate version the registry lacks.
+    run_bg wasm-bindgen-cli install_tool wasm-bindgen-cli --version "$(wasm_bindgen_version)"
+  fi
+  run_bg "Debian packages" apt_packages "${1:-}"
+  run_bg "npm packages" ensure_node_modules
+  run_bg "crates" cargo fetch --quiet
+  local failed=0 i
+  for i in "${!pids[@]}"; do
+    if ! wait "${pids[$i]}"; then
+      echo "installing ${names[$i]} failed" >&2
+      failed=1
+    fi
+  done
+  return $failed
 }
