@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 
 use super::compare_plots::ComparePlots;
-use super::experiments::display_name;
 use super::format;
 use super::route::{set_query, Page, Route};
 use super::use_app;
@@ -137,7 +136,7 @@ pub fn ComparePage() -> impl IntoView {
                             experiment_id: run.info.experiment_id.clone(),
                             run_id: run.info.run_id.clone(),
                         });
-                        view! { <th class="run"><a href=target.to_hash()>{display_name(run)}</a></th> }
+                        view! { <th class="run"><a href=target.to_hash()>{run.display_name().to_owned()}</a></th> }
                     }).collect_view();
                     view! {
                         <ComparePlots runs=runs/>

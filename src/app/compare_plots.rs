@@ -12,7 +12,6 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::chart::{colour, path};
-use super::experiments::display_name;
 use super::format;
 use super::route::{navigate, set_query, Page, Route};
 use super::widgets::ExportButtons;
@@ -140,7 +139,7 @@ fn csv_of(runs: &[Run], fields: &[Field]) -> String {
     for run in runs {
         out.push_str(&run.info.run_id);
         out.push(',');
-        out.push_str(&quote(&display_name(run)));
+        out.push_str(&quote(run.display_name()));
         for f in fields {
             out.push(',');
             let text = match f.value(run) {
@@ -459,7 +458,7 @@ fn ParallelPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) ->
                             },
                             _ => colour(i).to_owned(),
                         };
-                        let name = display_name(run);
+                        let name = run.display_name().to_owned();
                         let keep = kept.get(i).copied().unwrap_or(true);
                         view! {
                             <path class="run-line" class:dim=!keep data-testid="parallel-line" data-kept=keep.to_string()
@@ -637,7 +636,7 @@ fn ScatterPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) -> 
             };
             Some(format!(
                 "{} · {}: {} · {}: {}",
-                display_name(run),
+                run.display_name().to_owned(),
                 xf.key(),
                 show(&xf),
                 yf.key(),
@@ -660,7 +659,7 @@ fn ScatterPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) -> 
                 {ticks_view(ya, false)}
                 {axis_titles(&xf.name(), &yf.name())}
                 {points.iter().map(|&(i, x, y)| {
-                    let (name, run) = runs.with_value(|r| (display_name(&r[i]), r[i].clone()));
+                    let (name, run) = runs.with_value(|r| (r[i].display_name().to_owned(), r[i].clone()));
                     view! {
                         <circle class="point" data-testid="scatter-point" cx=x cy=y r=5.0 style=format!("fill:{}", colour(i))
                             class:focus=move || hovered.get() == Some(i)
@@ -734,7 +733,7 @@ fn BoxPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) -> impl
                 let dots = members
                     .iter()
                     .map(|&(i, v)| {
-                        let name = runs.with_value(|r| display_name(&r[i]));
+                        let name = runs.with_value(|r| r[i].display_name().to_owned());
                         view! { <circle class="point small" cx=centre + half * 0.6 cy=y(v) r=2.5 style=format!("fill:{}", colour(i))><title>{name}": "{format::number(v)}</title></circle> }
                     })
                     .collect_view();
@@ -870,7 +869,7 @@ fn ContourPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) -> 
         let dots = points
             .iter()
             .map(|&(i, x, y, z)| {
-                let name = runs.with_value(|r| display_name(&r[i]));
+                let name = runs.with_value(|r| r[i].display_name().to_owned());
                 view! { <circle class="point run-dot" data-testid="contour-point" cx=xs.map(x) cy=ys.map(y) r=4.0><title>{name}": "{format::number(z)}</title></circle> }
             })
             .collect_view();

@@ -9,12 +9,9 @@ use super::transfer::{export, ExportFormat};
 use super::widgets::{run_action, DescriptionEditor, EditorState, ErrorLine, NameAction, NameForm};
 use super::{keep_last, use_app};
 use crate::domain::{
-    Experiment, LifecycleStage, Run, Tag, ViewType, DEFAULT_EXPERIMENT_ID, NOTE_TAG,
+    Experiment, LifecycleStage, Tag, ViewType, DEFAULT_EXPERIMENT_ID, NOTE_TAG,
 };
 use crate::store::ExportScope;
-
-/// The user id runs created from the page are logged under.
-pub const UI_USER: &str = "labbook-ui";
 
 fn use_route_signal() -> RwSignal<Route> {
     expect_context::<RwSignal<Route>>()
@@ -372,14 +369,5 @@ fn ExperimentView(
             <ErrorLine error=error/>
             <DescriptionEditor text=description save=save_description state=editor/>
         </div>
-    }
-}
-
-/// A run's name, or its id when it has none.
-pub fn display_name(run: &Run) -> String {
-    if run.info.run_name.is_empty() {
-        run.info.run_id.clone()
-    } else {
-        run.info.run_name.clone()
     }
 }

@@ -27,6 +27,9 @@ use crate::store::idb::IdbStore;
 use crate::store::{AnyStore, MemStore, Tracker};
 use route::{use_route, Page};
 
+/// The user id runs created from the page are logged under.
+pub const UI_USER: &str = "labbook-ui";
+
 /// The IndexedDB database the app keeps everything in.
 pub const DATABASE_NAME: &str = "labbook";
 

@@ -13,7 +13,6 @@ use futures::FutureExt;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::experiments::display_name;
 use super::format;
 use super::route::{navigate, set_query, Page, Route};
 use super::widgets::{run_action, DescriptionEditor, EditorState, ErrorLine, NameAction, NameForm};
@@ -72,7 +71,7 @@ async fn load_registry(
                             Some((
                                 r.info.experiment_id.clone(),
                                 r.info.run_id.clone(),
-                                display_name(&r),
+                                r.display_name().to_owned(),
                             )),
                             r.data
                                 .metrics

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::chart::{ChartRun, MetricChart};
-use super::experiments::{display_name, UI_USER};
+use super::UI_USER;
 use super::format;
 use super::route::{Page, Route};
 use super::version_page::RegisterModel;
@@ -53,7 +53,7 @@ pub fn RunPage(experiment_id: String, run_id: String) -> impl IntoView {
     let chart_label = Memo::new(move |_| {
         run.get()
             .and_then(Result::ok)
-            .map(|r| display_name(&r))
+            .map(|r| r.display_name().to_owned())
             .unwrap_or_default()
     });
     let start_time = Memo::new(move |_| {
@@ -157,7 +157,7 @@ fn RunView(run: Run, editor: EditorState) -> impl IntoView {
         <section class="run-page" data-testid="run-page" data-run-id=section_id>
             <nav class="crumbs"><a href=experiment_link data-testid="run-experiment-link">"← Experiment "{info.experiment_id.clone()}</a></nav>
             <div class="page-head">
-                <h1 data-testid="run-name">{display_name(&run)}</h1>
+                <h1 data-testid="run-name">{run.display_name().to_owned()}</h1>
                 <span class=format!("status {}", status.to_ascii_lowercase()) data-testid="run-status">{status}</span>
                 {deleted.then(|| view! { <span class="badge deleted">"deleted"</span> })}
                 <div class="actions">
@@ -226,7 +226,7 @@ fn RunInfoTable(run: Run) -> impl IntoView {
             {move || children.get().and_then(|r| r.ok()).filter(|c| !c.is_empty()).map(|children| view! {
                 <tr><th>"Child runs"</th><td>
                     {children.iter().map(|child| view! {
-                        <a class="child" href=run_route(child).to_hash()>{display_name(child)}</a>
+                        <a class="child" href=run_route(child).to_hash()>{child.display_name().to_owned()}</a>
                     }).collect_view()}
                 </td></tr>
             })}

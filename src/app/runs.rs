@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::chart::{ChartRun, RunCharts};
-use super::experiments::{display_name, UI_USER};
+use super::UI_USER;
 use super::format;
 use super::route::{navigate, replace, set_query, Page, Route};
 use super::transfer::{export, ExportFormat};
@@ -474,7 +474,7 @@ fn row_cells(
         html,
         r#"<a href="{href}">{name}</a></div><div class="td" role="cell" style="width:var(--w2)"><span class="status {lower}">{status}</span></div><div class="td" role="cell" style="width:var(--w3)">{created}</div><div class="td" role="cell" style="width:var(--w4)">{duration}</div><div class="td" role="cell" style="width:var(--w5)">{user}</div>"#,
         href = esc(&target.to_hash()),
-        name = esc(&display_name(run)),
+        name = esc(run.display_name()),
         lower = status.to_ascii_lowercase(),
         created = info.start_time.map(format::time).unwrap_or_default(),
         duration = run
@@ -918,7 +918,7 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
             .into_iter()
             .map(|i| ChartRun {
                 run_id: runs[i].info.run_id.clone(),
-                label: display_name(&runs[i]),
+                label: runs[i].display_name().to_owned(),
                 start_time: runs[i].info.start_time.unwrap_or(0),
             })
             .collect::<Vec<_>>()

@@ -282,7 +282,7 @@ fn VersionView(data: VersionData, editor: EditorState) -> impl IntoView {
         view! {
             <section class="panel">
                 <h3>"Source run"</h3>
-                <p><a href=link data-testid="version-run-link">{super::experiments::display_name(&run)}</a></p>
+                <p><a href=link data-testid="version-run-link">{run.display_name().to_owned()}</a></p>
                 <table class="kv" data-testid="version-run-metrics">
                     <tbody>
                         {run.data.metrics.iter().map(|m| view! {

@@ -289,6 +289,15 @@ pub struct Run {
 }
 
 impl Run {
+    /// The run's name, or its id when it has none (as MLflow's UI shows it).
+    pub fn display_name(&self) -> &str {
+        if self.info.run_name.is_empty() {
+            &self.info.run_id
+        } else {
+            &self.info.run_name
+        }
+    }
+
     pub fn param(&self, key: &str) -> Option<&str> {
         self.data
             .params
