@@ -8,9 +8,7 @@ use super::runs::RunsSection;
 use super::transfer::{export, ExportFormat};
 use super::widgets::{run_action, DescriptionEditor, EditorState, ErrorLine, NameAction, NameForm};
 use super::{keep_last, use_app};
-use crate::domain::{
-    Experiment, LifecycleStage, Tag, ViewType, DEFAULT_EXPERIMENT_ID, NOTE_TAG,
-};
+use crate::domain::{Experiment, LifecycleStage, Tag, ViewType, DEFAULT_EXPERIMENT_ID, NOTE_TAG};
 use crate::store::ExportScope;
 
 fn use_route_signal() -> RwSignal<Route> {

@@ -8,6 +8,7 @@
 mod chart;
 mod compare;
 mod compare_plots;
+mod error;
 mod experiments;
 pub mod format;
 mod registry;

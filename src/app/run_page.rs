@@ -4,11 +4,12 @@
 use leptos::prelude::*;
 
 use super::chart::{ChartRun, MetricChart};
-use super::UI_USER;
+use super::error::js_error;
 use super::format;
 use super::route::{Page, Route};
 use super::version_page::RegisterModel;
 use super::widgets::{download, run_action, DescriptionEditor, EditorState, ErrorLine};
+use super::UI_USER;
 use super::{keep_last, use_app};
 use crate::chart::LinearScale;
 use crate::domain::{
@@ -454,9 +455,7 @@ fn Artifacts(run_id: String, deleted: bool) -> impl IntoView {
             for file in chosen {
                 let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
                     .await
-                    .map_err(|e| {
-                        DomainError::internal(format!("reading {}: {e:?}", file.name()))
-                    })?;
+                    .map_err(|e| js_error(&format!("reading {}", file.name()), e))?;
                 let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
                 tracker.put_artifact(&id, &file.name(), bytes).await?;
             }

@@ -10,11 +10,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::chart::{ChartRun, RunCharts};
-use super::UI_USER;
 use super::format;
 use super::route::{navigate, replace, set_query, Page, Route};
 use super::transfer::{export, ExportFormat};
 use super::widgets::{run_action, ErrorLine, NameAction, NameForm};
+use super::UI_USER;
 use super::{keep_last, use_app};
 use crate::domain::{DomainError, LifecycleStage, Run, ViewType};
 use crate::search::{parse_order_by, sort_run_indices, sort_runs, Filter, FilterError, Target};

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use gloo::timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
+use super::error::js_error;
 use super::format;
 use super::widgets::{download, run_action, ErrorLine};
 use super::{use_app, AppState};
@@ -144,7 +145,7 @@ async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, DomainError> {
     }
     let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
-        .map_err(|e| DomainError::invalid(format!("{name} could not be read: {e:?}")))?;
+        .map_err(|e| js_error(&format!("{name} could not be read"), e))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 

@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 
 use crate::codec::markdown::to_safe_html;
 use crate::domain::DomainError;
+use crate::store::idb::js_error_text;
 
 /// Runs `work` and reports its error, if any, into `error`.
 pub fn run_action<F>(error: RwSignal<Option<String>>, work: F)
@@ -140,10 +141,10 @@ pub fn DescriptionEditor(
 /// Offers `bytes` to the user as a download called by the last part of `path`.
 pub fn download(path: &str, bytes: &[u8]) -> Result<(), String> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|e| format!("{e:?}"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|e| js_error_text(&e))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_error_text(&e))?;
     save_url(path, &url)?;
-    web_sys::Url::revoke_object_url(&url).map_err(|e| format!("{e:?}"))
+    web_sys::Url::revoke_object_url(&url).map_err(|e| js_error_text(&e))
 }
 
 /// Saves what `url` points to as a file called by the last part of `path`.
@@ -151,7 +152,7 @@ fn save_url(path: &str, url: &str) -> Result<(), String> {
     let name = path.rsplit('/').next().unwrap_or(path);
     let anchor: web_sys::HtmlAnchorElement = document()
         .create_element("a")
-        .map_err(|e| format!("{e:?}"))?
+        .map_err(|e| js_error_text(&e))?
         .unchecked_into();
     anchor.set_href(url);
     anchor.set_download(name);
@@ -176,7 +177,7 @@ const DRAWN_STYLE: [&str; 10] = [
 /// The drawing `svg` as a file of its own: the page's stylesheet does not travel with it, so
 /// each element's computed look is written into its `style`.
 pub fn standalone_svg(svg: &web_sys::Element) -> Result<String, String> {
-    let fail = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let fail = |e: wasm_bindgen::JsValue| js_error_text(&e);
     let copy: web_sys::Element = svg
         .clone_node_with_deep(true)
         .map_err(fail)?
@@ -213,7 +214,7 @@ pub fn standalone_svg(svg: &web_sys::Element) -> Result<String, String> {
 /// Saves the drawing `svg` as a PNG at twice its size, on white.
 pub fn download_png(svg: &web_sys::Element, path: &str) -> Result<(), String> {
     use base64::Engine;
-    let fail = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let fail = |e: wasm_bindgen::JsValue| js_error_text(&e);
     let text = standalone_svg(svg)?;
     let rect = svg.get_bounding_client_rect();
     let (width, height) = (rect.width(), rect.height());

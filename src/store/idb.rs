@@ -76,12 +76,28 @@ fn idb_error(context: &str, error: impl std::fmt::Debug) -> DomainError {
 }
 
 fn js_error(context: &str, error: JsValue) -> DomainError {
-    let text = error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"));
-    idb_error(context, text)
+    idb_error(context, js_error_text(&error))
+}
+
+/// The words of a JavaScript exception or rejection: an `Error`'s (or `DOMException`'s) name
+/// and message, a thrown string as it is, anything else as JSON. Never a debug dump.
+pub fn js_error_text(error: &JsValue) -> String {
+    if let Some(e) = error.dyn_ref::<js_sys::Error>() {
+        let (name, message) = (String::from(e.name()), String::from(e.message()));
+        return match (name.as_str(), message.is_empty()) {
+            ("Error" | "", false) => message,
+            (_, false) => format!("{name}: {message}"),
+            (_, true) => name,
+        };
+    }
+    if let Some(text) = error.as_string() {
+        return text;
+    }
+    js_sys::JSON::stringify(error)
+        .ok()
+        .and_then(|s| s.as_string())
+        .filter(|s| s != "{}" && s != "undefined")
+        .unwrap_or_else(|| "an unknown JavaScript error".to_owned())
 }
 
 /// Awaits a `get_all`/`get_all_keys` request built with `.primitive()`.
