@@ -11,10 +11,13 @@ mod compare_plots;
 mod error;
 mod experiments;
 pub mod format;
+pub mod hooks;
 mod registry;
 pub mod route;
 mod run_page;
 mod runs;
+#[cfg(test)]
+mod test_runs;
 mod transfer;
 mod version_page;
 mod widgets;

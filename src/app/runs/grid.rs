@@ -1,0 +1,386 @@
+//! The table itself: headers that sort and resize, and the rows on screen. Rows are a grid of
+//! fixed-width cells at a fixed height, placed absolutely, so only those near the visible
+//! window are in the page; each is built from one escaped HTML string ([`super::cells`]) and
+//! kept while it stays on screen.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::app::hooks::use_local_storage;
+use crate::app::hooks::{
+    use_column_resize, use_row_cursor, use_virtual_rows, RowCursorKey, UseColumnResizeOptions,
+    UseLocalStorageOptions, UseRowCursorOptions, UseVirtualRowsOptions,
+};
+use crate::domain::LifecycleStage;
+use crate::store::now_ms;
+
+use super::cells::{group_cells, row_cells};
+use super::columns::{sort_clause, sort_mark, width_of, Column, FIXED, SELECT_COLUMN};
+use super::table::RunsTable;
+
+/// One row on screen: what identifies it, and its cells as HTML.
+#[derive(Debug, Clone, PartialEq)]
+struct Visible {
+    /// Changes whenever anything drawn in the row may have changed, so the row is rebuilt.
+    key: String,
+    position: usize,
+    /// Empty for a group's header row.
+    run_id: String,
+    /// A group's header row: its key among expanded rows, and its runs.
+    group: Option<(String, Vec<String>)>,
+    depth: usize,
+    deleted: bool,
+    cells: String,
+}
+
+fn widths_storage_key(experiment_id: &str) -> String {
+    format!("labbook.widths.{experiment_id}")
+}
+
+/// What a click on a row's `target` means: an expander's action, or none (then the click
+/// opens the row, unless it was on a link or a control, which do their own thing).
+fn clicked(target: &web_sys::Element) -> Click {
+    let action = target
+        .closest("[data-action]")
+        .ok()
+        .flatten()
+        .and_then(|el| el.get_attribute("data-action"));
+    match action.as_deref() {
+        Some("expand") => Click::Expand,
+        Some("expand-group") => Click::ExpandGroup,
+        _ if target
+            .closest("a, button, input, label")
+            .ok()
+            .flatten()
+            .is_some() =>
+        {
+            Click::Control
+        }
+        _ => Click::Row,
+    }
+}
+
+enum Click {
+    Expand,
+    ExpandGroup,
+    Control,
+    Row,
+}
+
+#[component]
+pub fn Grid(table: RunsTable) -> impl IntoView {
+    let total = Signal::derive(move || table.shown.with(|s| s.lines.len()));
+    let rows = use_virtual_rows(total, UseVirtualRowsOptions::default());
+    let row_height = UseVirtualRowsOptions::default().row_height;
+    let line_at = move |row: usize| table.shown.with_untracked(|s| s.lines.get(row).cloned());
+    let open_line = move |row: usize| match line_at(row) {
+        Some(line) => match line.group {
+            Some(g) => {
+                let key = table.shown.with_untracked(|s| s.groups[g].open_key());
+                table.toggle_open(key);
+                true
+            }
+            None => {
+                table.open_run(line.index);
+                true
+            }
+        },
+        None => false,
+    };
+    let cursor = use_row_cursor(
+        total,
+        UseRowCursorOptions {
+            on_move: Some(rows.scroll_into_view),
+            on_key: Some(Callback::new(move |key| match key {
+                RowCursorKey::Open(row) => open_line(row),
+                RowCursorKey::Toggle(row) => {
+                    let line = line_at(row).filter(|l| l.group.is_none());
+                    match (line, table.runs_untracked()) {
+                        (Some(line), Some(runs)) => {
+                            table.toggle_selected(runs[line.index].info.run_id.clone());
+                            true
+                        }
+                        _ => false,
+                    }
+                }
+            })),
+        },
+    );
+    let stored_widths = use_local_storage(
+        widths_storage_key(&table.experiment_id.get_value()),
+        UseLocalStorageOptions {
+            follow_other_tabs: false,
+        },
+    );
+    let resize = use_column_resize(UseColumnResizeOptions {
+        initial: stored_widths
+            .value
+            .get_untracked()
+            .and_then(|text| serde_json::from_str::<HashMap<String, f64>>(&text).ok())
+            .unwrap_or_default(),
+        on_end: Some(Callback::new(move |widths: HashMap<String, f64>| {
+            if let Ok(text) = serde_json::to_string(&widths) {
+                stored_widths.set.run(text);
+            }
+        })),
+        ..UseColumnResizeOptions::default()
+    });
+    let widths = resize.widths;
+    let column_ids = move || {
+        std::iter::once(SELECT_COLUMN.to_owned())
+            .chain(FIXED.iter().map(|(_, id, _)| (*id).to_owned()))
+            .chain(
+                table
+                    .columns
+                    .with(|c| c.iter().map(Column::id).collect::<Vec<_>>()),
+            )
+            .collect::<Vec<_>>()
+    };
+    // What every drawn row depends on besides its line: a change rebuilds the rows on screen.
+    let generation = Memo::new(move |_| {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        table
+            .runs()
+            .map(|runs| std::rc::Rc::as_ptr(&runs) as usize)
+            .hash(&mut hasher);
+        table.columns.with(|c| c.hash(&mut hasher));
+        table.expanded.with(|open| {
+            let mut ids: Vec<&String> = open.iter().collect();
+            ids.sort();
+            ids.hash(&mut hasher);
+        });
+        table.route.with(|r| r.query.hash(&mut hasher));
+        table.names.with(|n| n.len().hash(&mut hasher));
+        hasher.finish()
+    });
+    let visible = Memo::new(move |_| {
+        let Some(runs) = table.runs() else {
+            return Vec::new();
+        };
+        let (first, last) = rows.range.get();
+        let generation = generation.get();
+        let now = now_ms();
+        let route = table.route.get();
+        let names = table.names.get();
+        table.columns.with(|columns| {
+            table.expanded.with(|open| {
+                table.shown.with(|shown| {
+                    shown.lines[first..last]
+                        .iter()
+                        .enumerate()
+                        .map(|(offset, line)| {
+                            let position = first + offset;
+                            if let Some(g) = line.group {
+                                let group = &shown.groups[g];
+                                let key = group.open_key();
+                                let is_open = open.contains(&key);
+                                return Visible {
+                                    key: format!("{generation}:{position}:g{g}"),
+                                    position,
+                                    run_id: String::new(),
+                                    group: Some((
+                                        key,
+                                        group
+                                            .members
+                                            .iter()
+                                            .map(|&i| runs[i].info.run_id.clone())
+                                            .collect(),
+                                    )),
+                                    depth: 0,
+                                    deleted: false,
+                                    cells: group_cells(group, &runs, columns, is_open),
+                                };
+                            }
+                            let run = &runs[line.index];
+                            let is_open = open.contains(&run.info.run_id);
+                            Visible {
+                                key: format!("{generation}:{position}:{}", line.index),
+                                position,
+                                run_id: run.info.run_id.clone(),
+                                group: None,
+                                depth: line.depth,
+                                deleted: run.info.lifecycle_stage == LifecycleStage::Deleted,
+                                cells: row_cells(run, line, columns, &route, &names, is_open, now),
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
+    });
+    // One listener for every row: expanders, and a click elsewhere on a row opens it.
+    let row_event = move |ev: &leptos::ev::MouseEvent| {
+        let Some(target) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let Some(row) = target.closest("[data-position]").ok().flatten() else {
+            return;
+        };
+        let position = row
+            .get_attribute("data-position")
+            .and_then(|p| p.parse::<usize>().ok());
+        match clicked(&target) {
+            Click::Expand => {
+                table.toggle_open(row.get_attribute("data-run-id").unwrap_or_default())
+            }
+            Click::ExpandGroup => {
+                table.toggle_open(row.get_attribute("data-group").unwrap_or_default())
+            }
+            Click::Control => cursor.cursor.set(position),
+            Click::Row => {
+                cursor.cursor.set(position);
+                if let Some(position) = position {
+                    open_line(position);
+                }
+            }
+        }
+    };
+    let header = move |column: String,
+                       label: String,
+                       class: &'static str,
+                       sortable: bool,
+                       index: usize| {
+        let mark_column = column.clone();
+        let (click_column, drag_column) = (column.clone(), column.clone());
+        view! {
+            <div class=format!("th {class} {}", if sortable { "sortable" } else { "" })
+                role="columnheader" style=format!("width:var(--w{index})")
+                data-testid="column-header" data-column=column
+                title=if sortable { "Sort (shift-click to add a key); drag the edge to resize" } else { "" }
+                on:click=move |ev| {
+                    if sortable {
+                        table.header_click(&sort_clause(&click_column), ev.shift_key());
+                    }
+                }>
+                {label}{move || table.settings.with(|s| sort_mark(&s.sort, &sort_clause(&mark_column)))}
+                <span class="resize" data-testid="column-resize"
+                    on:click=|ev| ev.stop_propagation()
+                    on:mousedown=move |ev| {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        let width = widths.with_untracked(|w| width_of(w, &drag_column));
+                        resize.start.run((drag_column.clone(), ev.client_x() as f64, width));
+                    }></span>
+            </div>
+        }
+    };
+    let all_selected = move || {
+        let n = table.settings.with(|s| s.selected.len());
+        n > 0 && n >= table.shown.with(|s| s.matching.len())
+    };
+    let select_all = move |ev: leptos::ev::Event| {
+        let ids = match (event_target_checked(&ev), table.runs_untracked()) {
+            (true, Some(runs)) => table.shown.with_untracked(|s| {
+                s.matching
+                    .iter()
+                    .map(|&i| runs[i].info.run_id.clone())
+                    .collect()
+            }),
+            _ => Vec::new(),
+        };
+        table.set_selection(ids);
+    };
+    view! {
+        <div class="table-scroll" node_ref=rows.scroller tabindex="0" data-testid="runs-scroll"
+            on:scroll=move |_| rows.on_scroll.run(())
+            on:keydown=move |ev| cursor.on_keydown.run(ev)>
+            <div class="runs-table" role="table" data-testid="runs-table"
+                style=move || widths.with(|w| {
+                    let ids = column_ids();
+                    let total: f64 = ids.iter().map(|c| width_of(w, c)).sum();
+                    let vars: String = ids.iter().enumerate()
+                        .map(|(n, c)| format!("--w{n}:{}px;", width_of(w, c)))
+                        .collect();
+                    format!("{vars}width:{total}px")
+                })>
+                <div class="grid-head" role="row">
+                    <div class="th select" role="columnheader" style="width:var(--w0)">
+                        <input type="checkbox" data-testid="runs-select-all" title="Select every run shown"
+                            prop:checked=all_selected on:change=select_all/>
+                    </div>
+                    {FIXED.iter().enumerate().map(|(n, (label, id, sortable))| {
+                        header((*id).to_owned(), (*label).to_owned(), "", *sortable, n + 1)
+                    }).collect_view()}
+                    {move || table.columns.get().into_iter().enumerate().map(|(n, column)| {
+                        header(column.id(), column.key().to_owned(), column.class(), true, n + 1 + FIXED.len())
+                    }).collect_view()}
+                </div>
+                <div class="grid-body" role="rowgroup"
+                    style:height=move || format!("{}px", total.get() as f64 * row_height)
+                    on:click=move |ev| row_event(&ev)>
+                    <For each=move || visible.get() key=|row| row.key.clone() let:row>
+                        <Row row=row table=table cursor=cursor.cursor row_height=row_height/>
+                    </For>
+                </div>
+            </div>
+            {move || (table.shown.with(|s| s.matching.is_empty()) && table.runs().is_some_and(|r| !r.is_empty())).then(|| view! {
+                <p class="muted no-match" data-testid="runs-no-match">"No run matches the filter."</p>
+            })}
+        </div>
+    }
+}
+
+/// One row: a run's, or a group's header.
+#[component]
+fn Row(
+    row: Visible,
+    table: RunsTable,
+    cursor: RwSignal<Option<usize>>,
+    row_height: f64,
+) -> impl IntoView {
+    let position = row.position;
+    let top = format!("{}px", position as f64 * row_height);
+    match row.group {
+        Some((key, members)) => {
+            let ids = members.clone();
+            let all_in = move |s: &Vec<String>| members.iter().all(|m| s.contains(m));
+            let (checked, toggle) = (all_in.clone(), all_in);
+            view! {
+                <div class="row group" role="row" data-testid="group-row" data-group=key
+                    data-position=position style:top=top
+                    class:cursor=move || cursor.get() == Some(position)>
+                    <div class="td select" role="cell" style="width:var(--w0)">
+                        <input type="checkbox" data-testid="group-select" aria-label="Select the runs of this group"
+                            prop:checked=move || table.settings.with(|s| checked(&s.selected))
+                            on:click=move |ev| {
+                                ev.stop_propagation();
+                                let on = !table.settings.with_untracked(|s| toggle(&s.selected));
+                                table.select_many(ids.clone(), on);
+                            }/>
+                    </div>
+                    <div class="cells" inner_html=row.cells></div>
+                </div>
+            }
+            .into_any()
+        }
+        None => {
+            let (check_id, toggle_id, class_id) =
+                (row.run_id.clone(), row.run_id.clone(), row.run_id.clone());
+            view! {
+                <div class="row" role="row" data-testid="run-row" data-run-id=row.run_id.clone()
+                    data-depth=row.depth data-position=position
+                    style:top=top
+                    class:deleted=row.deleted
+                    class:selected=move || table.settings.with(|s| s.selected.contains(&class_id))
+                    class:cursor=move || cursor.get() == Some(position)>
+                    <div class="td select" role="cell" style="width:var(--w0)">
+                        <input type="checkbox" data-testid="run-select" aria-label="Select run"
+                            prop:checked=move || table.settings.with(|s| s.selected.contains(&check_id))
+                            on:click=move |ev| {
+                                ev.stop_propagation();
+                                table.toggle_selected(toggle_id.clone());
+                            }/>
+                    </div>
+                    <div class="cells" inner_html=row.cells></div>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}

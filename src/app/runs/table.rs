@@ -1,0 +1,291 @@
+//! The runs table's state: the runs loaded, the settings from the URL, what is shown, and the
+//! actions on them, as one `Copy` value the table's components share.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::app::chart::ChartRun;
+use crate::app::hooks::{use_local_storage, UseLocalStorage, UseLocalStorageOptions};
+use crate::app::route::{navigate, replace, set_query, Page, Route};
+use crate::app::{keep_last, use_app};
+use crate::domain::{DomainError, Run, ViewType};
+use crate::search::{sort_runs, Filter, FilterError, Target};
+
+use super::arrange::{arrange, Shown};
+use super::columns::{chosen_columns, clicked_sort, Column, Keys};
+use super::view::{columns_value, keys, with_lines, TableView};
+
+/// Runs charted when none is selected: the first ones shown.
+const CHART_RUNS: usize = 10;
+
+/// Whether there is anything to show yet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableState {
+    Loading,
+    Failed(String),
+    Empty,
+    Ready,
+}
+
+/// The runs of a table as last loaded.
+type Answer = Option<Result<Rc<Vec<Run>>, DomainError>>;
+
+/// Everything the table's parts read and do. Built once per experiment page.
+#[derive(Clone, Copy)]
+pub struct RunsTable {
+    pub experiment_id: StoredValue<String>,
+    pub route: RwSignal<Route>,
+    pub settings: Memo<TableView>,
+    /// The last list of runs loaded (kept while a newer one loads).
+    answer: ReadSignal<Answer, LocalStorage>,
+    pub state: Memo<TableState>,
+    pub keys: Memo<Keys>,
+    pub columns: Memo<Vec<Column>>,
+    stored_columns: UseLocalStorage,
+    /// Parents and groups shown open.
+    pub expanded: RwSignal<HashSet<String>>,
+    /// The URL's filter, parsed once per change (a hand-edited link may hold a bad one).
+    pub applied: Memo<Result<Filter, FilterError>>,
+    pub shown: Memo<Shown>,
+    /// Experiment names by id, when runs of several experiments are shown.
+    pub names: Memo<HashMap<String, String>>,
+    pub experiments: LocalResource<Vec<crate::domain::Experiment>>,
+}
+
+fn columns_storage_key(experiment_id: &str) -> String {
+    format!("labbook.columns.{experiment_id}")
+}
+
+impl RunsTable {
+    pub fn new(experiment_id: String) -> RunsTable {
+        let app = use_app();
+        let route = expect_context::<RwSignal<Route>>();
+        let id = StoredValue::new(experiment_id);
+        let settings = Memo::new(move |_| route.with(|r| TableView::read(r, &id.get_value())));
+        let view = Memo::new(move |_| settings.with(|s| s.view));
+        let also = Memo::new(move |_| settings.with(|s| s.with.clone()));
+        let experiments = LocalResource::new(move || {
+            let tracker = app.tracker();
+            app.revision.track();
+            async move {
+                tracker
+                    .experiments(ViewType::ActiveOnly)
+                    .await
+                    .unwrap_or_default()
+            }
+        });
+        let names = Memo::new(move |_| {
+            if also.with(Vec::is_empty) {
+                return HashMap::new();
+            }
+            experiments
+                .get()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| (e.experiment_id, e.name))
+                .collect::<HashMap<_, _>>()
+        });
+        let runs = LocalResource::new(move || {
+            let tracker = app.tracker();
+            app.revision.track();
+            let view = view.get();
+            let mut ids = vec![id.get_value()];
+            ids.extend(also.get());
+            async move {
+                let mut runs = tracker.runs(&ids, view).await?;
+                sort_runs(&mut runs, &[]);
+                Ok::<_, DomainError>(Rc::new(runs))
+            }
+        });
+        // The last answer stays on screen while a newer one loads, so writes elsewhere (runs
+        // being logged) do not blank the table or lose its scroll position.
+        let answer = keep_last(runs);
+        let loaded = move || answer.get().and_then(Result::ok);
+        // Only a change of state redraws the table itself, not each newer list of runs.
+        let state = Memo::new(move |_| {
+            answer.with(|answer| match answer {
+                None => TableState::Loading,
+                Some(Err(e)) => TableState::Failed(e.message.clone()),
+                Some(Ok(runs)) if runs.is_empty() => TableState::Empty,
+                Some(Ok(_)) => TableState::Ready,
+            })
+        });
+        let keys = Memo::new(move |_| loaded().map(|r| Keys::of(&r)).unwrap_or_default());
+        // The columns last chosen for this experiment; the URL's `cols` wins.
+        let stored_columns = use_local_storage(
+            columns_storage_key(&id.get_value()),
+            UseLocalStorageOptions::default(),
+        );
+        let columns = Memo::new(move |_| {
+            let keys = keys.get();
+            let stored = stored_columns.value.get().map(|text| {
+                text.split('\n')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            });
+            settings.with(|s| chosen_columns(s.columns.as_deref().or(stored.as_deref()), &keys))
+        });
+        let expanded = RwSignal::new(HashSet::<String>::new());
+        let applied = Memo::new(move |_| settings.with(|s| Filter::parse(Target::Runs, &s.filter)));
+        let shown = Memo::new(move |_| {
+            let Some(runs) = loaded() else {
+                return Shown::default();
+            };
+            settings.with(|s| {
+                applied.with(|filter| {
+                    let everything = Filter::default();
+                    let filter = filter.as_ref().unwrap_or(&everything);
+                    expanded.with(|open| arrange(&runs, filter, &s.sort, open, s.group.as_ref()))
+                })
+            })
+        });
+        RunsTable {
+            experiment_id: id,
+            route,
+            settings,
+            answer,
+            state,
+            keys,
+            columns,
+            stored_columns,
+            expanded,
+            applied,
+            shown,
+            names,
+            experiments,
+        }
+    }
+
+    /// The runs loaded, if any.
+    pub fn runs(&self) -> Option<Rc<Vec<Run>>> {
+        self.answer.get().and_then(Result::ok)
+    }
+
+    /// The runs loaded, without tracking.
+    pub fn runs_untracked(&self) -> Option<Rc<Vec<Run>>> {
+        self.answer.get_untracked().and_then(Result::ok)
+    }
+
+    pub fn selected(&self) -> Vec<String> {
+        self.settings.with(|s| s.selected.clone())
+    }
+
+    pub fn selected_untracked(&self) -> Vec<String> {
+        self.settings.with_untracked(|s| s.selected.clone())
+    }
+
+    pub fn set_selection(&self, ids: Vec<String>) {
+        let joined = ids.join(",");
+        set_query(
+            self.route,
+            keys::SELECTED,
+            (!ids.is_empty()).then_some(joined.as_str()),
+        );
+    }
+
+    pub fn toggle_selected(&self, run_id: String) {
+        let mut ids = self.selected_untracked();
+        toggle_in(&mut ids, run_id);
+        self.set_selection(ids);
+    }
+
+    /// Ticks (`on`) or unticks all of `run_ids`.
+    pub fn select_many(&self, run_ids: Vec<String>, on: bool) {
+        let mut ids = self.selected_untracked();
+        ids.retain(|id| !run_ids.contains(id));
+        if on {
+            ids.extend(run_ids);
+        }
+        self.set_selection(ids);
+    }
+
+    /// Shows or hides a parent's children or a group's runs.
+    pub fn toggle_open(&self, key: String) {
+        self.expanded.update(|open| {
+            if !open.remove(&key) {
+                open.insert(key);
+            }
+        })
+    }
+
+    /// Opens the run at `index` of the runs loaded, keeping the view settings.
+    pub fn open_run(&self, index: usize) {
+        if let Some(runs) = self.runs_untracked() {
+            if let Some(run) = runs.get(index) {
+                navigate(&self.run_route(run));
+            }
+        }
+    }
+
+    /// The run page of `run`, with this table's view settings.
+    pub fn run_route(&self, run: &Run) -> Route {
+        let mut target = Route::page(Page::Run {
+            experiment_id: run.info.experiment_id.clone(),
+            run_id: run.info.run_id.clone(),
+        });
+        target.query = self.route.get_untracked().query;
+        target
+    }
+
+    /// Sorts after a click on the header sorting by `clause` (shift adds a key).
+    pub fn header_click(&self, clause: &str, shift: bool) {
+        let next = self
+            .settings
+            .with_untracked(|s| clicked_sort(&s.sort, clause, shift));
+        replace(
+            self.route,
+            with_lines(&self.route.get_untracked(), keys::SORT, &next),
+        );
+    }
+
+    /// Shows or hides `column`, keeping the choice for this experiment and in the URL.
+    pub fn toggle_column(&self, column: Column) {
+        let mut current = self.columns.get_untracked();
+        toggle_in(&mut current, column);
+        let ids: Vec<String> = current.iter().map(Column::id).collect();
+        self.stored_columns.set.run(ids.join("\n"));
+        set_query(self.route, keys::COLUMNS, Some(&columns_value(&ids)));
+    }
+
+    /// The runs the chart view draws: the selected ones, or the first shown.
+    pub fn chart_runs(&self) -> Vec<ChartRun> {
+        if !self.settings.with(|s| s.charts) {
+            return Vec::new();
+        }
+        let Some(runs) = self.runs() else {
+            return Vec::new();
+        };
+        let chosen = self.selected();
+        let indices: Vec<usize> = if chosen.is_empty() {
+            self.shown
+                .with(|s| s.matching.iter().take(CHART_RUNS).copied().collect())
+        } else {
+            runs.iter()
+                .enumerate()
+                .filter(|(_, r)| chosen.contains(&r.info.run_id))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        indices
+            .into_iter()
+            .map(|i| ChartRun {
+                run_id: runs[i].info.run_id.clone(),
+                label: runs[i].display_name().to_owned(),
+                start_time: runs[i].info.start_time.unwrap_or(0),
+            })
+            .collect()
+    }
+}
+
+/// Removes `item` from `list` if there, else adds it at the end.
+pub fn toggle_in<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    match list.iter().position(|x| *x == item) {
+        Some(i) => {
+            list.remove(i);
+        }
+        None => list.push(item),
+    }
+}
