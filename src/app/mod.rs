@@ -8,6 +8,7 @@
 mod chart;
 mod compare;
 mod compare_plots;
+pub mod crash;
 mod error;
 mod experiments;
 pub mod format;
@@ -72,9 +73,7 @@ pub fn keep_last<T: Clone + 'static>(
 
 /// Opens the store and mounts the app.
 pub fn start() {
-    std::panic::set_hook(Box::new(|info| {
-        web_sys::console::error_1(&format!("labbook crashed: {info}").into());
-    }));
+    crash::install_panic_hook();
     wasm_bindgen_futures::spawn_local(async {
         let (store, storage_problem) = match IdbStore::open(DATABASE_NAME).await {
             Ok(store) => (AnyStore::Idb(store), None),

@@ -37,6 +37,18 @@ export class Labbook {
     return answer.ok;
   }
 
+  /** Waits for the import report and checks, exactly, the counts given for one kind. */
+  async expectReported(
+    kind: 'experiments' | 'runs' | 'registered-models' | 'model-versions' | 'logged-models',
+    counts: { added?: number; updated?: number; unchanged?: number },
+  ) {
+    const row = this.page.locator(`[data-testid="report-row"][data-kind="${kind}"]`);
+    await expect(row).toBeVisible();
+    for (const [name, n] of Object.entries(counts)) {
+      await expect(row.getByTestId(`report-${name}`), `${kind} ${name}`).toHaveText(String(n));
+    }
+  }
+
   experimentItem(name: string) {
     return this.page.getByTestId('experiment-item').filter({ hasText: name });
   }

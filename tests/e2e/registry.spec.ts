@@ -21,7 +21,7 @@ test('an imported registry on the board: drag to Production, archive, reload', a
   await app.open();
   await page.goto('./#/import');
   await page.getByTestId('import-input').setInputFiles(path.join(fixtures, 'mlflow2-filestore/mlruns.zip'));
-  await expect(page.getByTestId('import-report').locator('tr', { hasText: 'Model versions' })).toContainText('4');
+  await app.expectReported('model-versions', { added: 4 });
 
   await page.getByTestId('nav-models').click();
   await expect(page.getByTestId('model-item')).toHaveCount(2);

@@ -71,13 +71,13 @@ test('runs logged through labbook.rest appear live, and survive a reload', async
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }, runId);
-  await expect(app.runRow(runId)).toContainText('0.1');
+  await expect(app.runRow(runId).locator('[data-column="metrics.loss"]')).toHaveText('0.1');
   await app.ok('POST', '/api/2.0/mlflow/runs/log-batch', {
     run_id: runId,
     params: [{ key: 'depth', value: '6' }],
     tags: [{ key: 'team', value: 'vision' }],
   });
-  await expect(app.runRow(runId)).toContainText('6');
+  await expect(app.runRow(runId).locator('[data-column="params.depth"]')).toHaveText('6');
   await app.ok('POST', '/api/2.0/mlflow/runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
   await expect(app.runRow(runId)).toContainText('FINISHED');
 

@@ -10,7 +10,7 @@ const fixtures = path.resolve(__dirname, '../../../shared/fixtures');
 async function importMlflow2Db(app: Labbook) {
   await app.page.goto('./#/import');
   await app.page.getByTestId('import-input').setInputFiles(path.join(fixtures, 'mlflow2-sqlite/mlflow.db'));
-  await expect(app.page.getByTestId('import-report')).toContainText('Runs');
+  await app.expectReported('runs', { added: 23 });
 }
 
 test('filter and sort the runs table as MLflow does; the URL keeps it', async ({ page }) => {

@@ -68,8 +68,9 @@ pub fn row_cells(
         let value = esc(&column.cell(run).unwrap_or_default());
         let _ = write!(
             html,
-            r#"<div class="td {}" role="cell" style="width:var(--w{})" title="{value}">{value}</div>"#,
+            r#"<div class="td {}" role="cell" data-column="{}" style="width:var(--w{})" title="{value}">{value}</div>"#,
             column.class(),
+            esc(&column.id()),
             n + 1 + FIXED.len(),
         );
     }
@@ -161,6 +162,7 @@ mod tests {
         assert!(!html.contains(r#"onerror="alert"#), "{html}");
         // Name, experiment badge, user, and each column's value and title.
         assert_eq!(html.matches("&lt;img").count(), 7, "{html}");
+        assert!(html.contains(r#"data-column="params.p""#), "{html}");
     }
 
     #[test]

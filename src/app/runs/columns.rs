@@ -154,7 +154,7 @@ pub fn width_of(widths: &HashMap<String, f64>, id: &str) -> f64 {
     widths.get(id).copied().unwrap_or(match id {
         SELECT_COLUMN => 34.0,
         "attributes.run_name" => 240.0,
-        "attributes.start_time" => 150.0,
+        "attributes.start_time" => 170.0,
         "attributes.status" | "attributes.duration" => 96.0,
         _ => 120.0,
     })
