@@ -3,12 +3,14 @@
 use futures::FutureExt;
 use leptos::prelude::*;
 
+use super::notices::follow;
 use super::route::{navigate, Page, Route};
 use super::runs::RunsSection;
 use super::transfer::{export, ExportFormat};
 use super::widgets::{run_action, DescriptionEditor, EditorState, ErrorLine, NameAction, NameForm};
 use super::{keep_last, use_app};
 use crate::domain::{Experiment, LifecycleStage, Tag, ViewType, DEFAULT_EXPERIMENT_ID, NOTE_TAG};
+use crate::store::ChangeSet;
 use crate::store::ExportScope;
 
 fn use_route_signal() -> RwSignal<Route> {
@@ -60,9 +62,10 @@ pub fn ExperimentSidebar() -> impl IntoView {
     let app = use_app();
     let route = use_route_signal();
     let show_deleted = Memo::new(move |_| route.get().get("experiments") == Some("all"));
+    let changed = follow(app.notice, ChangeSet::touches_experiments);
     let experiments = LocalResource::new(move || {
         let tracker = app.tracker();
-        app.revision.track();
+        changed.track();
         let view = if show_deleted.get() {
             ViewType::All
         } else {
@@ -129,9 +132,12 @@ pub fn ExperimentSidebar() -> impl IntoView {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let app = use_app();
+    let changed = follow(app.notice, |c| {
+        c.touches_experiments() || !c.runs.is_empty()
+    });
     let overview = LocalResource::new(move || {
         let tracker = app.tracker();
-        app.revision.track();
+        changed.track();
         async move {
             let experiments = tracker.experiments(ViewType::ActiveOnly).await?;
             let ids: Vec<String> = experiments
@@ -206,9 +212,12 @@ fn Welcome() -> impl IntoView {
 pub fn ExperimentPage(experiment_id: String) -> impl IntoView {
     let app = use_app();
     let id = StoredValue::new(experiment_id.clone());
+    let changed = follow(app.notice, move |c| {
+        c.everything || c.experiments.contains(&id.get_value())
+    });
     let experiment = keep_last(LocalResource::new(move || {
         let tracker = app.tracker();
-        app.revision.track();
+        changed.track();
         let id = id.get_value();
         async move { tracker.experiment(&id).await }
     }));

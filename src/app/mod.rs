@@ -2,8 +2,9 @@
 //!
 //! [`start`] opens the IndexedDB store (or falls back to memory, with a banner), installs
 //! `window.labbook`, and mounts [`App`]. Components read and write data only through the
-//! [`Tracker`]; every successful write bumps [`AppState::revision`], which is what makes
-//! resources reload, whether the write came from the page or from `labbook.rest`.
+//! [`Tracker`]; what every successful write changed reaches them as a notice ([`notices`]),
+//! whether the write came from the page or from `labbook.rest`, and they read again only
+//! what changed.
 
 mod chart;
 mod compare;
@@ -13,6 +14,7 @@ mod error;
 mod experiments;
 pub mod format;
 pub mod hooks;
+pub mod notices;
 mod registry;
 pub mod route;
 mod run_page;
@@ -42,8 +44,11 @@ pub const DATABASE_NAME: &str = "labbook";
 #[derive(Clone, Copy)]
 pub struct AppState {
     tracker: StoredValue<Rc<Tracker<AnyStore>>, LocalStorage>,
-    /// Grows by one after every successful write; resources that read data track it.
-    pub revision: RwSignal<u64>,
+    /// Grows by one with every change notice (at most one per animation frame); resources
+    /// that read data and have no narrower test track it.
+    pub revision: Memo<u64>,
+    /// What the writes changed; see [`notices::follow`] for reading again only what changed.
+    pub notice: ReadSignal<notices::Notice, LocalStorage>,
 }
 
 impl AppState {
@@ -103,11 +108,12 @@ fn App(
     storage_problem: Option<String>,
     startup_error: Option<String>,
 ) -> impl IntoView {
-    let revision = RwSignal::new(0u64);
-    tracker.subscribe(move || revision.update(|r| *r += 1));
+    let notice = notices::install(&tracker);
+    let revision = notices::follow(notice, |_| true);
     let app = AppState {
         tracker: StoredValue::new_local(tracker),
         revision,
+        notice,
     };
     provide_context(app);
     let job = transfer::ImportJob::new(app);

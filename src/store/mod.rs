@@ -12,12 +12,14 @@ mod any;
 pub mod idb;
 pub mod import;
 mod mem;
+mod notice;
 pub mod record;
 mod registry;
 mod tracker;
 
 pub use any::AnyStore;
 pub use mem::MemStore;
+pub use notice::ChangeSet;
 pub use registry::NewModelVersion;
 pub use tracker::{ExportScope, NewRun, Tracker};
 

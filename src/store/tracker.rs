@@ -11,7 +11,7 @@ use std::rc::Rc;
 use futures::lock::Mutex;
 
 use super::import::{plan, Existing, ImportReport};
-use super::{now_ms, Change, Progress, Store};
+use super::{now_ms, Change, ChangeSet, Progress, Store};
 use crate::domain::validation::{
     validate_experiment_id, validate_experiment_name, validate_experiment_tag, validate_run_id,
 };
@@ -41,7 +41,7 @@ pub struct NewRun {
     pub tags: Vec<Tag>,
 }
 
-type Listener = Rc<dyn Fn()>;
+type Listener = Rc<dyn Fn(&ChangeSet)>;
 
 /// Enforces MLflow's rules on top of a [`Store`]; see the module docs.
 pub struct Tracker<S> {
@@ -65,8 +65,8 @@ impl<S: Store> Tracker<S> {
         &self.store
     }
 
-    /// Calls `listener` after every successful write.
-    pub fn subscribe(&self, listener: impl Fn() + 'static) {
+    /// Calls `listener` after every successful write, with what it changed.
+    pub fn subscribe(&self, listener: impl Fn(&ChangeSet) + 'static) {
         self.listeners.borrow_mut().push(Rc::new(listener));
     }
 
@@ -84,10 +84,11 @@ impl<S: Store> Tracker<S> {
         changes: Vec<Change>,
         progress: Progress<'_>,
     ) -> Result<(), DomainError> {
+        let scope = ChangeSet::of(&changes);
         self.store.apply_tracked(changes, progress).await?;
         let listeners: Vec<Listener> = self.listeners.borrow().clone();
         for listener in listeners {
-            listener();
+            listener(&scope);
         }
         Ok(())
     }

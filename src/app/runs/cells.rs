@@ -77,6 +77,37 @@ pub fn row_cells(
     html
 }
 
+/// A number that changes whenever anything drawn in `run`'s row may have changed: rows are
+/// rebuilt only when theirs does.
+pub fn fingerprint(run: &Run) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let info = &run.info;
+    (
+        &info.run_id,
+        &info.run_name,
+        &info.user_id,
+        info.status.as_str(),
+    )
+        .hash(&mut hasher);
+    (
+        info.start_time,
+        info.end_time,
+        info.lifecycle_stage == crate::domain::LifecycleStage::Deleted,
+    )
+        .hash(&mut hasher);
+    for m in &run.data.metrics {
+        (&m.key, m.value.to_bits()).hash(&mut hasher);
+    }
+    for p in &run.data.params {
+        (&p.key, &p.value).hash(&mut hasher);
+    }
+    for t in &run.data.tags {
+        (&t.key, &t.value).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 /// A group's header cells, as HTML: its value and size, then min / mean / max of each metric
 /// column over its runs, and the value of each param or tag column its runs share.
 pub fn group_cells(group: &Group, runs: &[Run], columns: &[Column], open: bool) -> String {
@@ -163,6 +194,18 @@ mod tests {
         // Name, experiment badge, user, and each column's value and title.
         assert_eq!(html.matches("&lt;img").count(), 7, "{html}");
         assert!(html.contains(r#"data-column="params.p""#), "{html}");
+    }
+
+    #[test]
+    fn the_fingerprint_follows_what_a_row_shows() {
+        let a = run("r", &[("p", "1")], &[("m", 1.0)]);
+        let mut b = a.clone();
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        b.data.metrics[0].value = 2.0;
+        assert_ne!(fingerprint(&a), fingerprint(&b));
+        let mut c = a.clone();
+        c.info.status = crate::domain::RunStatus::Failed;
+        assert_ne!(fingerprint(&a), fingerprint(&c));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::app::hooks::{
 use crate::domain::LifecycleStage;
 use crate::store::now_ms;
 
-use super::cells::{group_cells, row_cells};
+use super::cells::{fingerprint, group_cells, row_cells};
 use super::columns::{sort_clause, sort_mark, width_of, Column, FIXED, SELECT_COLUMN};
 use super::table::RunsTable;
 
@@ -33,6 +33,14 @@ struct Visible {
     depth: usize,
     deleted: bool,
     cells: String,
+}
+
+/// A group's row shows its members' values: it changes when any of them does.
+fn group_fingerprint(group: &super::arrange::Group, runs: &[crate::domain::Run]) -> u64 {
+    group
+        .members
+        .iter()
+        .fold(0u64, |acc, &i| acc.rotate_left(5) ^ fingerprint(&runs[i]))
 }
 
 fn widths_storage_key(experiment_id: &str) -> String {
@@ -138,14 +146,11 @@ pub fn Grid(table: RunsTable) -> impl IntoView {
             )
             .collect::<Vec<_>>()
     };
-    // What every drawn row depends on besides its line: a change rebuilds the rows on screen.
+    // What every drawn row depends on besides its line and run: a change rebuilds the rows on
+    // screen. A run's own changes rebuild its row alone (its fingerprint is in the row's key).
     let generation = Memo::new(move |_| {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        table
-            .runs()
-            .map(|runs| std::rc::Rc::as_ptr(&runs) as usize)
-            .hash(&mut hasher);
         table.columns.with(|c| c.hash(&mut hasher));
         table.expanded.with(|open| {
             let mut ids: Vec<&String> = open.iter().collect();
@@ -178,7 +183,10 @@ pub fn Grid(table: RunsTable) -> impl IntoView {
                                 let key = group.open_key();
                                 let is_open = open.contains(&key);
                                 return Visible {
-                                    key: format!("{generation}:{position}:g{g}"),
+                                    key: format!(
+                                        "{generation}:{position}:g{g}:{}",
+                                        group_fingerprint(group, &runs)
+                                    ),
                                     position,
                                     run_id: String::new(),
                                     group: Some((
@@ -197,7 +205,11 @@ pub fn Grid(table: RunsTable) -> impl IntoView {
                             let run = &runs[line.index];
                             let is_open = open.contains(&run.info.run_id);
                             Visible {
-                                key: format!("{generation}:{position}:{}", line.index),
+                                key: format!(
+                                    "{generation}:{position}:{}:{}",
+                                    line.index,
+                                    fingerprint(run)
+                                ),
                                 position,
                                 run_id: run.info.run_id.clone(),
                                 group: None,

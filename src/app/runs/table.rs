@@ -8,10 +8,12 @@ use leptos::prelude::*;
 
 use crate::app::chart::ChartRun;
 use crate::app::hooks::{use_local_storage, UseLocalStorage, UseLocalStorageOptions};
+use crate::app::notices::follow;
 use crate::app::route::{navigate, replace, set_query, Page, Route};
-use crate::app::{keep_last, use_app};
+use crate::app::{keep_last, use_app, AppState};
 use crate::domain::{DomainError, Run, ViewType};
 use crate::search::{sort_runs, Filter, FilterError, Target};
+use crate::store::ChangeSet;
 
 use super::arrange::{arrange, Shown};
 use super::columns::{chosen_columns, clicked_sort, Column, Keys};
@@ -32,6 +34,65 @@ pub enum TableState {
 /// The runs of a table as last loaded.
 type Answer = Option<Result<Rc<Vec<Run>>, DomainError>>;
 
+/// Reads again the runs a notice names among those of the table's experiments, and puts them
+/// in place (or in, or out, as the view wants) in the list shown, which stays otherwise as it
+/// was: logging to one run never re-lists the others.
+fn patch_changed_runs(
+    app: AppState,
+    experiment_id: StoredValue<String>,
+    view: Memo<ViewType>,
+    also: Memo<Vec<String>>,
+    answer: RwSignal<Answer, LocalStorage>,
+) {
+    Effect::new(move |_| {
+        let mut ids = vec![experiment_id.get_value()];
+        ids.extend(also.get_untracked());
+        let changed = app.notice.with(|n| {
+            if n.changes.everything {
+                Vec::new()
+            } else {
+                n.changes.runs_of(&ids)
+            }
+        });
+        if changed.is_empty() {
+            return;
+        }
+        let view = view.get_untracked();
+        let tracker = app.tracker();
+        leptos::task::spawn_local(async move {
+            let mut fresh = Vec::with_capacity(changed.len());
+            for run_id in &changed {
+                if let Ok(run) = tracker.run(run_id).await {
+                    fresh.push(run);
+                }
+            }
+            answer.update(|answer| {
+                if let Some(Ok(runs)) = answer {
+                    *runs = Rc::new(patched(runs, fresh, view));
+                }
+            });
+        });
+    });
+}
+
+/// `runs` with each of `fresh` put in place of the run with its id (or added), and those the
+/// view leaves out taken away, in the table's default order.
+fn patched(runs: &[Run], fresh: Vec<Run>, view: ViewType) -> Vec<Run> {
+    let fresh_ids: HashSet<&str> = fresh.iter().map(|r| r.info.run_id.as_str()).collect();
+    let mut next: Vec<Run> = runs
+        .iter()
+        .filter(|r| !fresh_ids.contains(r.info.run_id.as_str()))
+        .cloned()
+        .collect();
+    next.extend(
+        fresh
+            .into_iter()
+            .filter(|r| view.includes(r.info.lifecycle_stage)),
+    );
+    sort_runs(&mut next, &[]);
+    next
+}
+
 /// Everything the table's parts read and do. Built once per experiment page.
 #[derive(Clone, Copy)]
 pub struct RunsTable {
@@ -39,7 +100,7 @@ pub struct RunsTable {
     pub route: RwSignal<Route>,
     pub settings: Memo<TableView>,
     /// The last list of runs loaded (kept while a newer one loads).
-    answer: ReadSignal<Answer, LocalStorage>,
+    answer: RwSignal<Answer, LocalStorage>,
     pub state: Memo<TableState>,
     pub keys: Memo<Keys>,
     pub columns: Memo<Vec<Column>>,
@@ -66,9 +127,10 @@ impl RunsTable {
         let settings = Memo::new(move |_| route.with(|r| TableView::read(r, &id.get_value())));
         let view = Memo::new(move |_| settings.with(|s| s.view));
         let also = Memo::new(move |_| settings.with(|s| s.with.clone()));
+        let experiments_changed = follow(app.notice, ChangeSet::touches_experiments);
         let experiments = LocalResource::new(move || {
             let tracker = app.tracker();
-            app.revision.track();
+            experiments_changed.track();
             async move {
                 tracker
                     .experiments(ViewType::ActiveOnly)
@@ -87,9 +149,12 @@ impl RunsTable {
                 .map(|e| (e.experiment_id, e.name))
                 .collect::<HashMap<_, _>>()
         });
+        // The whole list is read again only when anything may have changed (an import); a
+        // write to some runs reads just those (see `patch_changed_runs`).
+        let relist = follow(app.notice, |changes| changes.everything);
         let runs = LocalResource::new(move || {
             let tracker = app.tracker();
-            app.revision.track();
+            relist.track();
             let view = view.get();
             let mut ids = vec![id.get_value()];
             ids.extend(also.get());
@@ -101,7 +166,10 @@ impl RunsTable {
         });
         // The last answer stays on screen while a newer one loads, so writes elsewhere (runs
         // being logged) do not blank the table or lose its scroll position.
-        let answer = keep_last(runs);
+        let listed = keep_last(runs);
+        let answer = RwSignal::new_local(Answer::None);
+        Effect::new(move |_| answer.set(listed.get()));
+        patch_changed_runs(app, id, view, also, answer);
         let loaded = move || answer.get().and_then(Result::ok);
         // Only a change of state redraws the table itself, not each newer list of runs.
         let state = Memo::new(move |_| {
