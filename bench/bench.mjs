@@ -27,6 +27,10 @@
 //                            from navigation to the loss card drawn with its 100 lines, the
 //                            redraw of that card after a zoom (once the other cards on screen
 //                            have loaded), and the main thread's longest task meanwhile
+//   live_logging_*           10 points a second logged to one run for 30 s with the runs table
+//                            of 2000 runs, or the chart view of 100 runs, open: the main
+//                            thread's busy time per second against the same page idle, and
+//                            its long tasks meanwhile
 //   import_2000_runs_ms      importing fixtures/large-2000-runs/mlruns.zip (2000 runs,
 //                            804 000 metric points) through the import page, file chosen to
 //                            report shown; with the peak JS heap and wasm memory meanwhile,
@@ -222,6 +226,57 @@ await page.waitForTimeout(3000);
 const viewRedraw = await redrawAfterZoom('[data-testid="runs-charts"] [data-metric-key="loss"]');
 const viewLongTasks = await page.evaluate(() => window.__longTasks);
 
+// Live logging: 10 points a second logged into one run for 30 s from the page, with the runs
+// table of 2000 runs or the chart view of 100 runs open. The main thread's busy time per
+// second (Chromium's TaskDuration) while logging, against the same page left idle as long,
+// and the longest task (over 50 ms) meanwhile.
+async function liveLogging(url, ready, runId, key) {
+  await page.goto('about:blank');
+  await page.goto(url);
+  await page.waitForFunction(ready, null, { timeout: 120_000, polling: 'raf' });
+  await page.waitForTimeout(3000);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busy = async () => (await cdp.send('Performance.getMetrics')).metrics
+    .find((m) => m.name === 'TaskDuration').value * 1000;
+  const seconds = 30;
+  const idleStart = [await busy(), Date.now()];
+  await page.waitForTimeout(seconds * 1000);
+  const idle = (await busy() - idleStart[0]) / ((Date.now() - idleStart[1]) / 1000);
+  await page.evaluate(() => { window.__longTasks = []; });
+  const logStart = [await busy(), Date.now()];
+  await page.evaluate(async ([runId, key, seconds]) => {
+    const start = performance.now();
+    for (let i = 0; i < seconds * 10; i++) {
+      const wait = start + i * 100 - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await window.labbook.rest('POST', '/api/2.0/mlflow/runs/log-metric', {
+        run_id: runId, key, value: Math.random(), timestamp: Date.now(), step: 100000 + i,
+      });
+    }
+  }, [runId, key, seconds]);
+  const logging = (await busy() - logStart[0]) / ((Date.now() - logStart[1]) / 1000);
+  const tasks = await page.evaluate(() => window.__longTasks);
+  await cdp.detach();
+  return {
+    idle_busy_ms_per_s: Math.round(idle * 10) / 10,
+    logging_busy_ms_per_s: Math.round(logging * 10) / 10,
+    above_idle_ms_per_s: Math.round((logging - idle) * 10) / 10,
+    tasks_over_50ms: tasks.length,
+    longest_task_ms: Math.round(Math.max(0, ...tasks)),
+  };
+}
+const tableRun = await page.evaluate(async (id) => (await window.labbook.rest('POST', '/api/2.0/mlflow/runs/search',
+  { experiment_ids: [id], max_results: 1 })).runs[0].info.run_id, listing.experiment_id);
+const liveTable = await liveLogging(`${base}#/experiments/${listing.experiment_id}`,
+  () => document.querySelector('[data-testid="runs-count"]')?.textContent === '2000 runs'
+    && document.querySelector('[data-testid="run-row"]'),
+  tableRun, 'loss');
+const liveCharts = await liveLogging(`${base}#/experiments/${view.experiment_id}?sel=${view.ids.join(',')}&show=charts`,
+  () => document.querySelector('[data-testid="runs-charts"] [data-metric-key="loss"] [data-testid="chart-points"]')
+    ?.textContent.includes('of 200000 points'),
+  view.ids[0], 'loss');
+
 // 10 000 runs x 50 columns, imported as one bundle.
 const T0 = 1700000000000;
 const bigRuns = [];
@@ -366,6 +421,8 @@ console.log(JSON.stringify({
   chart_view_100_runs_redraw_to_frame_ms_median: Math.round(viewRedraw.toFrame * 10) / 10,
   chart_view_100_runs_longest_task_ms: Math.round(Math.max(0, ...viewLongTasks)),
   chart_view_100_runs_tasks_over_100ms: viewLongTasks.filter((t) => t > 100).length,
+  live_logging_table_2000_runs: liveTable,
+  live_logging_chart_view_100_runs: liveCharts,
   import_2000_runs_ms: importMs,
   imported_runs: importedRuns,
   import_peak_js_heap_mb: Math.round(peakHeap / 2 ** 20),
