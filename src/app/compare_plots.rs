@@ -11,7 +11,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::chart::{colour, path};
+use super::chart::draw::{colour, path};
 use super::format;
 use super::route::{navigate, set_query, Page, Route};
 use super::widgets::ExportButtons;
