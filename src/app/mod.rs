@@ -5,18 +5,19 @@
 //! [`Tracker`]; every successful write bumps [`AppState::revision`], which is what makes
 //! resources reload, whether the write came from the page or from `labbook.rest`.
 
+mod artifacts;
 mod chart;
 mod compare;
 mod compare_plots;
 mod error;
 mod experiments;
 pub mod format;
+pub mod hooks;
 mod registry;
 pub mod route;
 mod run_page;
 mod runs;
 mod transfer;
-mod version_page;
 mod widgets;
 
 use std::rc::Rc;
@@ -149,7 +150,7 @@ fn App(
                     Page::Models => view! { <registry::ModelsPage/> }.into_any(),
                     Page::Model(name) => view! { <registry::ModelPage name=name/> }.into_any(),
                     Page::Version { name, version } => {
-                        view! { <version_page::VersionPage name=name version=version/> }.into_any()
+                        view! { <registry::VersionPage name=name version=version/> }.into_any()
                     }
                 }}
             </main>

@@ -3,18 +3,18 @@
 
 use leptos::prelude::*;
 
+use super::artifacts::Artifacts;
 use super::chart::{ChartRun, MetricChart};
-use super::error::js_error;
 use super::format;
+use super::registry::RegisterModel;
 use super::route::{Page, Route};
-use super::version_page::RegisterModel;
-use super::widgets::{download, run_action, DescriptionEditor, EditorState, ErrorLine};
+use super::widgets::{run_action, DescriptionEditor, EditorState, ErrorLine};
 use super::UI_USER;
 use super::{keep_last, use_app};
 use crate::chart::LinearScale;
 use crate::domain::{
-    ArtifactFile, DomainError, LifecycleStage, LogBatch, Metric, Param, Run, RunStatus, RunUpdate,
-    Tag, ViewType, NOTE_TAG,
+    DomainError, LifecycleStage, LogBatch, Metric, Param, Run, RunStatus, RunUpdate, Tag, ViewType,
+    NOTE_TAG,
 };
 use crate::store::now_ms;
 
@@ -182,7 +182,7 @@ fn RunView(run: Run, editor: EditorState) -> impl IntoView {
             <TagsTable tags=run.data.tags.clone()/>
             <Datasets run=run.clone()/>
             <Artifacts run_id=run_id.clone() deleted=deleted/>
-            <RegisterModel run=run.clone()/>
+            <RegisterModel run_id=run_id.clone() artifact_uri=run.info.artifact_uri.clone()/>
         </section>
     }
 }
@@ -353,137 +353,6 @@ fn Datasets(run: Run) -> impl IntoView {
             </section>
         }
     })
-}
-
-/// A folder of the artifact tree: its files and sub-folders.
-#[derive(Default)]
-pub(super) struct Folder {
-    folders: Vec<(String, Folder)>,
-    files: Vec<ArtifactFile>,
-}
-
-impl Folder {
-    pub(super) fn build(files: &[ArtifactFile]) -> Folder {
-        let mut root = Folder::default();
-        for file in files {
-            let mut folder = &mut root;
-            let parts: Vec<&str> = file.path.split('/').collect();
-            for part in &parts[..parts.len() - 1] {
-                let index = match folder.folders.iter().position(|(name, _)| name == part) {
-                    Some(index) => index,
-                    None => {
-                        folder.folders.push(((*part).to_owned(), Folder::default()));
-                        folder.folders.len() - 1
-                    }
-                };
-                folder = &mut folder.folders[index].1;
-            }
-            folder.files.push(file.clone());
-        }
-        root
-    }
-}
-
-pub(super) fn folder_view(
-    folder: Folder,
-    run_id: String,
-    error: RwSignal<Option<String>>,
-) -> AnyView {
-    let app = use_app();
-    let folders = folder
-        .folders
-        .into_iter()
-        .map(|(name, sub)| {
-            let inner = folder_view(sub, run_id.clone(), error);
-            view! {
-                <li class="folder">
-                    <details open>
-                        <summary>{name}"/"</summary>
-                        {inner}
-                    </details>
-                </li>
-            }
-        })
-        .collect_view();
-    let files = folder
-        .files
-        .into_iter()
-        .map(|file| {
-            let name = file.path.rsplit('/').next().unwrap_or_default().to_owned();
-            let path = file.path.clone();
-            let run_id = run_id.clone();
-            let fetch = move |_| {
-                let (tracker, run_id, path) = (app.tracker(), run_id.clone(), path.clone());
-                run_action(error, async move {
-                    let bytes = tracker.file(&run_id, &path).await?;
-                    download(&path, &bytes).map_err(DomainError::internal)
-                });
-            };
-            view! {
-                <li class="file" data-path=file.path.clone()>
-                    <span>{name}</span>
-                    <span class="muted small">{format::bytes(file.size)}</span>
-                    <button class="link" data-testid="artifact-download" on:click=fetch>"Download"</button>
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ul>{folders}{files}</ul> }.into_any()
-}
-
-#[component]
-fn Artifacts(run_id: String, deleted: bool) -> impl IntoView {
-    let app = use_app();
-    let error = RwSignal::new(None::<String>);
-    let stored_id = StoredValue::new(run_id);
-    let files = LocalResource::new(move || {
-        let tracker = app.tracker();
-        app.revision.track();
-        let id = stored_id.get_value();
-        async move { tracker.artifacts(&id).await }
-    });
-    let upload = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(list) = input.files() else {
-            return;
-        };
-        let chosen: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-        input.set_value("");
-        let tracker = app.tracker();
-        let id = stored_id.get_value();
-        run_action(error, async move {
-            for file in chosen {
-                let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
-                    .await
-                    .map_err(|e| js_error(&format!("reading {}", file.name()), e))?;
-                let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                tracker.put_artifact(&id, &file.name(), bytes).await?;
-            }
-            Ok(())
-        });
-    };
-    view! {
-        <section class="panel">
-            <div class="section-head">
-                <h3>"Artifacts"</h3>
-                <Show when=move || !deleted>
-                    <label class="upload">
-                        "Upload files"
-                        <input type="file" multiple data-testid="artifact-upload" on:change=upload/>
-                    </label>
-                </Show>
-            </div>
-            <ErrorLine error=error/>
-            <div class="artifact-tree" data-testid="artifact-tree">
-                {move || match files.get() {
-                    None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <p class="error-line">{e.message}</p> }.into_any(),
-                    Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No artifacts."</p> }.into_any(),
-                    Some(Ok(list)) => folder_view(Folder::build(&list), stored_id.get_value(), error),
-                }}
-            </div>
-        </section>
-    }
 }
 
 /// Logs a metric, a param or a tag to the run from the page.

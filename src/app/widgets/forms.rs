@@ -1,8 +1,10 @@
-//! Form pieces the pages share: running an action and showing its error, and a name form.
+//! Form pieces the pages share: running an action and showing its error, a name form, and a
+//! select kept in the URL.
 
 use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 
+use crate::app::route::{set_query, Route};
 use crate::domain::DomainError;
 
 /// Runs `work` and reports its error, if any, into `error`.
@@ -60,5 +62,28 @@ pub fn ErrorLine(error: RwSignal<Option<String>>) -> impl IntoView {
         error.get().map(|message| {
             view! { <p class="error-line" role="alert">{message}</p> }
         })
+    }
+}
+
+/// A select of two choices kept in the URL: `key` absent for the first, `key=<value>` for the
+/// second.
+#[component]
+pub fn UrlChoice(
+    testid: &'static str,
+    key: &'static str,
+    first: &'static str,
+    second: (&'static str, &'static str),
+) -> impl IntoView {
+    let route = expect_context::<RwSignal<Route>>();
+    let (value, label) = second;
+    let on = Memo::new(move |_| route.with(|r| r.get(key) == Some(value)));
+    view! {
+        <select data-testid=testid on:change=move |ev| {
+            let chosen = event_target_value(&ev) == value;
+            set_query(route, key, chosen.then_some(value));
+        }>
+            <option value="" selected=move || !on.get()>{first}</option>
+            <option value=value selected=move || on.get()>{label}</option>
+        </select>
     }
 }

@@ -7,4 +7,4 @@ mod forms;
 
 pub use description::{DescriptionEditor, EditorState};
 pub use export::{download, ExportButtons};
-pub use forms::{run_action, ErrorLine, NameAction, NameForm};
+pub use forms::{run_action, ErrorLine, NameAction, NameForm, UrlChoice};
