@@ -15,7 +15,7 @@ pub mod format;
 pub mod hooks;
 mod registry;
 pub mod route;
-mod run_page;
+mod run;
 mod runs;
 mod transfer;
 mod widgets;
@@ -145,7 +145,7 @@ fn App(
                     Page::Compare => view! { <compare::ComparePage/> }.into_any(),
                     Page::Experiment(id) => view! { <experiments::ExperimentPage experiment_id=id/> }.into_any(),
                     Page::Run { experiment_id, run_id } => {
-                        view! { <run_page::RunPage experiment_id=experiment_id run_id=run_id/> }.into_any()
+                        view! { <run::RunPage experiment_id=experiment_id run_id=run_id/> }.into_any()
                     }
                     Page::Models => view! { <registry::ModelsPage/> }.into_any(),
                     Page::Model(name) => view! { <registry::ModelPage name=name/> }.into_any(),
