@@ -8,7 +8,6 @@
 mod artifacts;
 mod chart;
 mod compare;
-mod compare_plots;
 mod error;
 mod experiments;
 pub mod format;
