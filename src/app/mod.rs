@@ -6,9 +6,9 @@
 //! whether the write came from the page or from `labbook.rest`, and they read again only
 //! what changed.
 
+mod artifacts;
 mod chart;
 mod compare;
-mod compare_plots;
 pub mod crash;
 mod error;
 mod experiments;
@@ -17,12 +17,11 @@ pub mod hooks;
 pub mod notices;
 mod registry;
 pub mod route;
-mod run_page;
+mod run;
 mod runs;
 #[cfg(test)]
 mod test_runs;
 mod transfer;
-mod version_page;
 mod widgets;
 
 use std::rc::Rc;
@@ -152,12 +151,12 @@ fn App(
                     Page::Compare => view! { <compare::ComparePage/> }.into_any(),
                     Page::Experiment(id) => view! { <experiments::ExperimentPage experiment_id=id/> }.into_any(),
                     Page::Run { experiment_id, run_id } => {
-                        view! { <run_page::RunPage experiment_id=experiment_id run_id=run_id/> }.into_any()
+                        view! { <run::RunPage experiment_id=experiment_id run_id=run_id/> }.into_any()
                     }
                     Page::Models => view! { <registry::ModelsPage/> }.into_any(),
                     Page::Model(name) => view! { <registry::ModelPage name=name/> }.into_any(),
                     Page::Version { name, version } => {
-                        view! { <version_page::VersionPage name=name version=version/> }.into_any()
+                        view! { <registry::VersionPage name=name version=version/> }.into_any()
                     }
                 }}
             </main>

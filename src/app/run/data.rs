@@ -1,0 +1,161 @@
+//! What the run page shows, read through the tracker: the run, its experiment's name and the
+//! runs nested under it.
+
+use crate::domain::{DomainError, LifecycleStage, Run, ViewType};
+use crate::store::{Store, Tracker};
+
+/// A run with what its page says around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunDetails {
+    pub run: Run,
+    /// The name of the run's experiment, when it can be read.
+    pub experiment_name: Option<String>,
+    /// The active runs nested under this one: id and name.
+    pub children: Vec<(String, String)>,
+}
+
+impl RunDetails {
+    /// How the page names the run's experiment: by name, or by id when it cannot be read.
+    pub fn experiment_label(&self) -> String {
+        match &self.experiment_name {
+            Some(name) => name.clone(),
+            None => format!("Experiment {}", self.run.info.experiment_id),
+        }
+    }
+
+    /// What the page is about, for the browser's title: the run, then its experiment.
+    pub fn title(&self) -> String {
+        format!("{} · {}", self.run.display_name(), self.experiment_label())
+    }
+
+    /// Whether the run is active (not deleted): only then is there a form to log to it.
+    pub fn is_active(&self) -> bool {
+        self.run.info.lifecycle_stage == LifecycleStage::Active
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.run.info.lifecycle_stage == LifecycleStage::Deleted
+    }
+
+    /// The keys of the run's metrics, one chart each.
+    pub fn metric_keys(&self) -> Vec<String> {
+        self.run
+            .data
+            .metrics
+            .iter()
+            .map(|m| m.key.clone())
+            .collect()
+    }
+}
+
+/// Run `run_id` and what its page shows with it. Only the run must be there: an experiment
+/// that cannot be read leaves the run unnamed by it, and runs that cannot be listed leave it
+/// without children.
+pub async fn load_run<S: Store>(
+    tracker: &Tracker<S>,
+    run_id: &str,
+) -> Result<RunDetails, DomainError> {
+    let run = tracker.run(run_id).await?;
+    let experiment_id = run.info.experiment_id.clone();
+    let experiment_name = tracker
+        .experiment(&experiment_id)
+        .await
+        .ok()
+        .map(|e| e.name);
+    let children = tracker
+        .runs(&[experiment_id], ViewType::ActiveOnly)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.parent_run_id() == Some(run_id))
+        .map(|r| (r.info.run_id.clone(), r.display_name().to_owned()))
+        .collect();
+    Ok(RunDetails {
+        run,
+        experiment_name,
+        children,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::executor::block_on;
+
+    use super::*;
+    use crate::domain::{LogBatch, Metric, Tag, PARENT_RUN_TAG};
+    use crate::store::{MemStore, NewRun};
+
+    fn new_run(experiment_id: &str, name: &str, tags: Vec<Tag>) -> NewRun {
+        NewRun {
+            experiment_id: experiment_id.into(),
+            run_name: Some(name.into()),
+            tags,
+            ..NewRun::default()
+        }
+    }
+
+    #[test]
+    fn a_run_comes_with_its_experiment_s_name_and_its_children() {
+        let tracker = Tracker::new(MemStore::new());
+        block_on(async {
+            let experiment = tracker
+                .create_experiment("nyc-taxi-experiment", None, vec![])
+                .await
+                .unwrap();
+            let parent = tracker
+                .create_run(new_run(&experiment, "baseline", vec![]))
+                .await
+                .unwrap();
+            let parent_id = parent.info.run_id.clone();
+            let nested = vec![Tag::new(PARENT_RUN_TAG, &parent_id)];
+            let child = tracker
+                .create_run(new_run(&experiment, "fold-1", nested.clone()))
+                .await
+                .unwrap();
+            let gone = tracker
+                .create_run(new_run(&experiment, "fold-2", nested))
+                .await
+                .unwrap();
+            tracker.delete_run(&gone.info.run_id).await.unwrap();
+            let deleted = load_run(&tracker, &gone.info.run_id).await.unwrap();
+            assert!(deleted.is_deleted() && !deleted.is_active());
+
+            let details = load_run(&tracker, &parent_id).await.unwrap();
+            assert_eq!(details.title(), "baseline · nyc-taxi-experiment");
+            assert!(details.is_active());
+            assert_eq!(
+                details.children,
+                [(child.info.run_id.clone(), "fold-1".to_owned())]
+            );
+            let leaf = load_run(&tracker, &child.info.run_id).await.unwrap();
+            assert!(leaf.children.is_empty());
+            assert!(load_run(&tracker, "0123456789abcdef").await.is_err());
+        });
+    }
+
+    #[test]
+    fn an_unreadable_experiment_is_named_by_its_id() {
+        let tracker = Tracker::new(MemStore::new());
+        let experiment = block_on(tracker.create_experiment("e", None, vec![])).unwrap();
+        let run = block_on(tracker.create_run(new_run(&experiment, "r", vec![]))).unwrap();
+        let batch = LogBatch {
+            metrics: vec![Metric {
+                key: "rmse".into(),
+                value: 3.5,
+                timestamp: 1,
+                step: 0,
+            }],
+            ..LogBatch::default()
+        };
+        block_on(tracker.log_batch(&run.info.run_id, batch)).unwrap();
+        let details = RunDetails {
+            experiment_name: None,
+            ..block_on(load_run(&tracker, &run.info.run_id)).unwrap()
+        };
+        assert_eq!(
+            details.experiment_label(),
+            format!("Experiment {experiment}")
+        );
+        assert_eq!(details.metric_keys(), ["rmse"]);
+    }
+}

@@ -1,0 +1,90 @@
+//! The run's latest metrics (`run-metrics`), each with a sparkline of its whole history.
+
+use leptos::prelude::*;
+
+use crate::app::format;
+use crate::app::use_app;
+use crate::chart::LinearScale;
+use crate::domain::Metric;
+
+const SPARK_WIDTH: f64 = 120.0;
+const SPARK_HEIGHT: f64 = 28.0;
+
+#[component]
+pub fn MetricsTable(run_id: String, metrics: Vec<Metric>) -> impl IntoView {
+    view! {
+        <section class="panel">
+            <h3>"Metrics"</h3>
+            <table class="kv" data-testid="run-metrics">
+                <thead><tr><th>"Name"</th><th>"Latest"</th><th>"Step"</th><th>"History"</th></tr></thead>
+                <tbody>
+                    {metrics.into_iter().map(|m| view! {
+                        <tr data-metric-key=m.key.clone()>
+                            <td>{m.key.clone()}</td>
+                            <td class="num" title=m.value.to_string()>{format::number(m.value)}</td>
+                            <td class="num">{m.step}</td>
+                            <td><Sparkline run_id=run_id.clone() key=m.key.clone()/></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// The points of a sparkline of `values`, x by position in the history; values that are not
+/// finite are left out.
+fn sparkline_points(values: &[f64]) -> String {
+    let xs = LinearScale::fit(
+        [0.0, values.len().saturating_sub(1) as f64],
+        (1.0, SPARK_WIDTH - 1.0),
+    );
+    let ys = LinearScale::fit(values.iter().copied(), (SPARK_HEIGHT - 2.0, 2.0));
+    values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .map(|(i, &v)| format!("{:.1},{:.1}", xs.map(i as f64), ys.map(v)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A tiny line of a metric's whole history.
+#[component]
+fn Sparkline(run_id: String, key: String) -> impl IntoView {
+    let app = use_app();
+    let history = LocalResource::new(move || {
+        let tracker = app.tracker();
+        app.revision.track();
+        let (run_id, key) = (run_id.clone(), key.clone());
+        async move { tracker.metric_history(&run_id, &key).await }
+    });
+    move || {
+        history.get().and_then(|h| h.ok()).map(|points| {
+            let count = points.len();
+            let values: Vec<f64> = points.iter().map(|p| p.value).collect();
+            view! {
+                <svg class="spark" width=SPARK_WIDTH height=SPARK_HEIGHT role="img"
+                    aria-label=format!("{count} points")>
+                    <polyline points=sparkline_points(&values)/>
+                </svg>
+                <span class="muted small">{format!("{count} pts")}</span>
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparklines_span_the_box_and_skip_what_is_not_finite() {
+        assert_eq!(
+            sparkline_points(&[1.0, f64::NAN, 3.0]),
+            "1.0,26.0 119.0,2.0"
+        );
+        assert_eq!(sparkline_points(&[2.0]), "60.0,14.0");
+        assert_eq!(sparkline_points(&[]), "");
+    }
+}
