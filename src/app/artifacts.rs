@@ -1,6 +1,7 @@
 //! Artifact files as a tree of folders, each file with its size and a download button: the
 //! run page's `artifact-tree` (with uploads) and a model version's files.
 
+use crate::app::notices::follow;
 use leptos::prelude::*;
 
 use super::error::js_error;
@@ -90,9 +91,12 @@ pub fn Artifacts(run_id: String, #[prop(into)] deleted: Signal<bool>) -> impl In
     let app = use_app();
     let error = RwSignal::new(None::<String>);
     let stored_id = StoredValue::new(run_id);
+    let changed = follow(app.notice, move |c| {
+        stored_id.with_value(|id| c.touches_artifacts(id))
+    });
     let files = LocalResource::new(move || {
         let tracker = app.tracker();
-        app.revision.track();
+        changed.track();
         let id = stored_id.get_value();
         async move { tracker.artifacts(&id).await }
     });

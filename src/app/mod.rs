@@ -43,9 +43,6 @@ pub const DATABASE_NAME: &str = "labbook";
 #[derive(Clone, Copy)]
 pub struct AppState {
     tracker: StoredValue<Rc<Tracker<AnyStore>>, LocalStorage>,
-    /// Grows by one with every change notice (at most one per animation frame); resources
-    /// that read data and have no narrower test track it.
-    pub revision: Memo<u64>,
     /// What the writes changed; see [`notices::follow`] for reading again only what changed.
     pub notice: ReadSignal<notices::Notice, LocalStorage>,
 }
@@ -108,10 +105,8 @@ fn App(
     startup_error: Option<String>,
 ) -> impl IntoView {
     let notice = notices::install(&tracker);
-    let revision = notices::follow(notice, |_| true);
     let app = AppState {
         tracker: StoredValue::new_local(tracker),
-        revision,
         notice,
     };
     provide_context(app);

@@ -19,6 +19,7 @@ use super::drawing::{
 use crate::app::format;
 use crate::app::use_app;
 use crate::app::widgets::ExportButtons;
+use crate::domain::Metric;
 
 /// The chart of metric `key` for `runs`; `choices` are the other metrics the reader may add to
 /// it.
@@ -34,24 +35,66 @@ pub fn MetricChart(
     // The metrics drawn, the first being `key`; each run's line of each, metric by metric.
     let keys = RwSignal::new(vec![key.clone()]);
     let lines = Memo::new(move |_| keys.with(|keys| lines_of(keys, run_count)));
-    let histories = LocalResource::new(move || {
-        let tracker = app.tracker();
-        app.revision.track();
-        let wanted: Vec<(String, String)> = lines.with(|lines| {
+    // Each line's history: all of them read when the lines change, and then only those a
+    // write touched, read again in place (the others are kept as they are).
+    let histories = RwSignal::new_local(None::<Vec<Vec<Metric>>>);
+    let wanted = move || -> Vec<(String, String)> {
+        lines.with_untracked(|lines| {
             runs.with_value(|runs| {
                 lines
                     .iter()
                     .map(|(r, k)| (runs[*r].run_id.clone(), k.clone()))
                     .collect()
             })
-        });
-        async move {
+        })
+    };
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        lines.track();
+        let wanted = wanted();
+        let tracker = app.tracker();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        leptos::task::spawn_local(async move {
             let mut all = Vec::with_capacity(wanted.len());
-            for (id, key) in wanted {
-                all.push(tracker.metric_history(&id, &key).await.unwrap_or_default());
+            for (id, key) in &wanted {
+                all.push(tracker.metric_history(id, key).await.unwrap_or_default());
             }
-            all
+            if generation.get_value() == mine {
+                histories.set(Some(all));
+            }
+        });
+    });
+    Effect::new(move |_| {
+        let wanted = wanted();
+        let touched: Vec<usize> = app.notice.with(|n| {
+            (0..wanted.len())
+                .filter(|&i| n.changes.touches_history(&wanted[i].0, &wanted[i].1))
+                .collect()
+        });
+        if touched.is_empty() {
+            return;
         }
+        let tracker = app.tracker();
+        let mine = generation.get_value();
+        leptos::task::spawn_local(async move {
+            let mut fresh = Vec::with_capacity(touched.len());
+            for &i in &touched {
+                let (id, key) = &wanted[i];
+                fresh.push((i, tracker.metric_history(id, key).await.unwrap_or_default()));
+            }
+            if generation.get_value() == mine {
+                histories.update(|all| {
+                    if let Some(all) = all {
+                        for (i, history) in fresh {
+                            if let Some(slot) = all.get_mut(i) {
+                                *slot = history;
+                            }
+                        }
+                    }
+                });
+            }
+        });
     });
     let label_of = move |i: usize| -> String {
         let key_count = keys.with(Vec::len);

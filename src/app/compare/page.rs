@@ -2,6 +2,7 @@
 //! table's selection puts them there), plotted four ways, then side by side in one table. The
 //! URL's `plot` shows that plot alone.
 
+use crate::app::notices::follow;
 use leptos::prelude::*;
 
 use super::box_plot::BoxPlot;
@@ -43,9 +44,12 @@ pub fn ComparePage() -> impl IntoView {
     let route = expect_context::<RwSignal<Route>>();
     let ids = Memo::new(move |_| route.with(|r| r.ids("runs")));
     use_title(move || title(ids.with(Vec::len)));
+    let changed = follow(app.notice, move |c| {
+        ids.with_untracked(|ids| ids.iter().any(|id| c.touches_run(id)))
+    });
     let runs = LocalResource::new(move || {
         let tracker = app.tracker();
-        app.revision.track();
+        changed.track();
         let ids = ids.get();
         async move { load_runs(&tracker, &ids).await }
     });

@@ -2,6 +2,7 @@
 //! plain words) and ordered by name or time, or the board of all of them; and the resource the
 //! registry pages follow.
 
+use crate::app::notices::follow;
 use futures::FutureExt;
 use leptos::prelude::*;
 
@@ -23,9 +24,13 @@ pub fn use_registry(
     with_runs: Signal<bool>,
 ) -> ReadSignal<Option<Result<Registry, DomainError>>, LocalStorage> {
     let app = use_app();
+    // The registry, and the source runs' metrics when the board shows them.
+    let changed = follow(app.notice, move |c| {
+        c.touches_registry() || (with_runs.get_untracked() && !c.runs.is_empty())
+    });
     keep_last(LocalResource::new(move || {
         let tracker = app.tracker();
-        app.revision.track();
+        changed.track();
         let (only, with_runs) = (only.clone(), with_runs.get());
         async move { load_registry(&tracker, only.as_deref(), with_runs).await }
     }))

@@ -2,6 +2,7 @@
 //! first) or one of its MLflow 3 logged models, registered as a new version of a new or
 //! existing model.
 
+use crate::app::notices::follow;
 use leptos::prelude::*;
 
 use super::links::version_route;
@@ -134,9 +135,12 @@ pub fn RegisterModel(run_id: String, artifact_uri: String) -> impl IntoView {
     let chosen = RwSignal::new(String::new());
     let model_name = RwSignal::new(String::new());
     let run = StoredValue::new((run_id, artifact_uri));
+    let changed = follow(app.notice, move |c| {
+        c.touches_registry() || c.logged_models || run.with_value(|r| c.touches_artifacts(&r.0))
+    });
     let loaded = keep_last(LocalResource::new(move || {
         let tracker = app.tracker();
-        app.revision.track();
+        changed.track();
         let run_id = run.with_value(|r| r.0.clone());
         async move { register_choices(&tracker, &run_id).await }
     }));

@@ -2,6 +2,7 @@
 //! that name it (each resolved), aliases, description, tags, the source run and its metrics,
 //! the model's `MLmodel` and its files.
 
+use crate::app::notices::follow;
 use leptos::prelude::*;
 
 use super::links::model_link;
@@ -21,9 +22,13 @@ pub fn VersionPage(name: String, version: String) -> impl IntoView {
     let app = use_app();
     let editor = EditorState::new();
     let key = StoredValue::new((name, version));
+    // The version, its model, its source run (metrics) and its files.
+    let changed = follow(app.notice, |c| {
+        c.touches_registry() || !c.runs.is_empty() || !c.artifacts.is_empty()
+    });
     let data = keep_last(LocalResource::new(move || {
         let tracker = app.tracker();
-        app.revision.track();
+        changed.track();
         let (name, version) = key.get_value();
         async move { load_version(&tracker, &name, &version).await }
     }));

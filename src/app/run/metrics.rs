@@ -1,5 +1,6 @@
 //! The run's latest metrics (`run-metrics`), each with a sparkline of its whole history.
 
+use crate::app::notices::follow;
 use leptos::prelude::*;
 
 use crate::app::format;
@@ -53,10 +54,14 @@ fn sparkline_points(values: &[f64]) -> String {
 #[component]
 fn Sparkline(run_id: String, key: String) -> impl IntoView {
     let app = use_app();
+    let wanted = StoredValue::new((run_id, key));
+    let changed = follow(app.notice, move |c| {
+        wanted.with_value(|(run_id, key)| c.touches_history(run_id, key))
+    });
     let history = LocalResource::new(move || {
         let tracker = app.tracker();
-        app.revision.track();
-        let (run_id, key) = (run_id.clone(), key.clone());
+        changed.track();
+        let (run_id, key) = wanted.get_value();
         async move { tracker.metric_history(&run_id, &key).await }
     });
     move || {

@@ -2,6 +2,7 @@
 //! description), the metrics with a chart each, params, tags, data sets, artifacts with
 //! "Register model", and the form to log more while the run is active.
 
+use crate::app::notices::follow;
 use leptos::prelude::*;
 
 use super::data::{load_run, RunDetails};
@@ -26,9 +27,14 @@ use crate::domain::{LogBatch, Tag, NOTE_TAG};
 pub fn RunPage(experiment_id: String, run_id: String) -> impl IntoView {
     let app = use_app();
     let stored_id = StoredValue::new(run_id);
+    // The run, its experiment's name and its children (runs of the same experiment).
+    let experiment = experiment_id.clone();
+    let changed = follow(app.notice, move |c| {
+        c.touches_experiments() || c.runs.contains_key(&experiment)
+    });
     let details = keep_last(LocalResource::new(move || {
         let tracker = app.tracker();
-        app.revision.track();
+        changed.track();
         let id = stored_id.get_value();
         async move { load_run(&tracker, &id).await }
     }));
