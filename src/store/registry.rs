@@ -4,7 +4,8 @@
 //! are never given twice, even after a delete. Each write is one atomic list of changes.
 
 use super::tracker::Tracker;
-use super::{now_ms, Change, Store};
+use super::{Change, Store};
+use crate::clock::now_ms;
 use crate::domain::validation::{validate_model_alias, validate_model_name, validate_registry_tag};
 use crate::domain::{
     model_version_not_found, upsert_tag, DomainError, ModelUri, ModelVersion, RegisteredModel,

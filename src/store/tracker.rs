@@ -11,7 +11,8 @@ use std::rc::Rc;
 use futures::lock::Mutex;
 
 use super::import::{plan, Existing, ImportReport};
-use super::{now_ms, Change, Progress, Store};
+use super::{Change, Progress, Store};
+use crate::clock::now_ms;
 use crate::domain::validation::{
     validate_experiment_id, validate_experiment_name, validate_experiment_tag, validate_run_id,
 };
