@@ -328,7 +328,7 @@ impl<S: Store> Tracker<S> {
         stage: Stage,
         archive_existing: bool,
     ) -> Result<ModelVersion, DomainError> {
-        if archive_existing && !matches!(stage, Stage::Staging | Stage::Production) {
+        if archive_existing && !stage.is_active() {
             return Err(DomainError::invalid(format!(
                 "Model version transition cannot archive existing model versions because '{stage}' is not an Active stage. Valid stages are Staging, Production"
             )));
