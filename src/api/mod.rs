@@ -17,7 +17,10 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 
-pub use args::{percent_decode, Args};
+/// Kept for `src/app/route.rs`, which decodes here; it goes when the app calls
+/// [`crate::codec::percent::decode`].
+pub use crate::codec::percent::decode as percent_decode;
+pub use args::Args;
 
 use crate::codec::rest::{
     dataset_input_from_json, experiment_to_json, file_info_to_json, list_from_json,

@@ -10,6 +10,7 @@ pub mod file_store;
 pub mod file_store_export;
 pub mod markdown;
 pub mod mlmodel;
+pub mod percent;
 pub mod protojson;
 pub mod rest;
 pub mod rest_import;
