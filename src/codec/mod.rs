@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod bundle;
+pub mod csv;
 pub mod export_import;
 pub mod file_store;
 pub mod file_store_export;
