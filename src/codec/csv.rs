@@ -10,6 +10,7 @@ pub struct CsvWriter {
 }
 
 impl CsvWriter {
+    /// An empty text.
     pub fn new() -> CsvWriter {
         CsvWriter::default()
     }

@@ -21,6 +21,7 @@ pub struct RunKeys {
 }
 
 impl RunKeys {
+    /// The keys of `runs`: a slice of runs, or any iterator over some.
     pub fn of<'a>(runs: impl IntoIterator<Item = &'a Run>) -> RunKeys {
         let (mut metrics, mut params, mut tags) =
             (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
