@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod chart;
+pub mod clock;
 pub mod codec;
 pub mod domain;
 pub mod search;

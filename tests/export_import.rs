@@ -131,7 +131,7 @@ fn an_export_import_export_reads_back_the_same_but_for_what_the_format_lacks() {
     block_on(original.ensure_default_experiment()).unwrap();
     block_on(original.import(decode("export-all.zip"), &mut |_, _| Ok(()))).unwrap();
     let snapshot = block_on(original.export(&ExportScope::Everything, true)).unwrap();
-    let files = export_import::encode(&snapshot);
+    let files = export_import::encode_at(&snapshot, 1_700_000_000_000);
     let text = String::from_utf8(
         files
             .iter()
@@ -147,6 +147,10 @@ fn an_export_import_export_reads_back_the_same_but_for_what_the_format_lacks() {
     assert!(
         text.contains("\"value\": NaN"),
         "NaN is written as Python writes it"
+    );
+    assert!(
+        text.contains("\"export_time\": 1700000000"),
+        "the export is stamped with the time it was given, in seconds"
     );
     let copy = Tracker::new(MemStore::new());
     block_on(copy.ensure_default_experiment()).unwrap();

@@ -863,3 +863,27 @@ fn filters_the_registry_as_mlflow_does() {
         refused(Target::ModelVersions, text, expected);
     }
 }
+
+#[test]
+fn runs_messages_list_entities_and_attributes_in_mlflow_order() {
+    let filter = |text: &str| Filter::parse(Target::Runs, text).unwrap_err().message;
+    assert_eq!(
+        filter("m.acc > 1"),
+        "Invalid entity type 'm'. Valid values are ['metric', 'parameter', 'tag', 'attribute', 'dataset'] (or their plurals, e.g. metrics.accuracy)"
+    );
+    let attributes = "'run_id', 'run_name', 'user_id', 'status', 'start_time', 'end_time', 'artifact_uri', 'created', 'Created'";
+    assert_eq!(
+        filter("attributes.x = 'a'"),
+        format!("Invalid attribute key 'x' specified. Valid keys are {attributes}, 'run name', 'Run name', 'Run Name'")
+    );
+    assert_eq!(
+        parse_order_by(Target::Runs, "attributes.x")
+            .unwrap_err()
+            .message,
+        format!("Invalid attribute key 'x' specified. Valid keys are {attributes} (at column 1)")
+    );
+    assert_eq!(
+        filter("datasets.x = 'a'"),
+        "Invalid dataset key 'x' specified. Valid keys are 'name', 'digest', 'context'"
+    );
+}

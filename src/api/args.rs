@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::codec::percent;
 use crate::codec::rest::{int_from_json, text_from_json};
 use crate::domain::DomainError;
 
@@ -27,7 +28,7 @@ impl Args {
         let mut object = Map::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let (key, value) = (percent_decode(key), Value::from(percent_decode(value)));
+            let (key, value) = (percent::decode(key), Value::from(percent::decode(value)));
             match object.get_mut(&key) {
                 None => {
                     object.insert(key, value);
@@ -141,32 +142,6 @@ fn invalid_value(name: &str, value: &Value, expected: &str) -> DomainError {
     ))
 }
 
-/// Decodes `%XX` escapes and `+` (a space) in a query string component.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(high), Some(low)) => {
-                    out.push(high * 16 + low);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(byte: u8) -> Option<u8> {
-    (byte as char).to_digit(16).map(|d| d as u8)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,7 +155,5 @@ mod tests {
         assert_eq!(args.req_str("x").unwrap(), "1 2");
         assert_eq!(args.opt_int("max_results").unwrap(), Some(320));
         assert!(args.req_str("nope").unwrap_err().message.contains("'nope'"));
-        assert_eq!(percent_decode("%E2%9C%93%"), "✓%");
-        assert_eq!(percent_decode("%zz"), "%zz");
     }
 }

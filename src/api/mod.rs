@@ -17,7 +17,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 
-pub use args::{percent_decode, Args};
+pub use args::Args;
 
 use crate::codec::rest::{
     dataset_input_from_json, experiment_to_json, file_info_to_json, list_from_json,

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::codec::percent::{decode, encode};
+
 /// The page shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Page {
@@ -139,22 +141,6 @@ impl Route {
         }
         route
     }
-}
-
-fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-fn decode(text: &str) -> String {
-    crate::api::percent_decode(text)
 }
 
 /// The current route, following the address bar.

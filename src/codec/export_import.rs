@@ -352,11 +352,12 @@ fn python_json(value: &Value) -> Vec<u8> {
         .into_bytes()
 }
 
-fn system(script: &str) -> Value {
+/// The `system` block mlflow-export-import opens each file with; `export_time` is in seconds.
+fn system(script: &str, export_time: i64) -> Value {
     serde_json::json!({
         "package_version": "1.2.0",
         "script": script,
-        "export_time": crate::store::now_ms() / 1000,
+        "export_time": export_time,
         "mlflow_version": "3.17.2",
         "mlflow_tracking_uri": "labbook",
         "user": "labbook",
@@ -367,7 +368,7 @@ fn object_of(pairs: impl Iterator<Item = (String, String)>) -> Value {
     Value::Object(pairs.map(|(k, v)| (k, Value::from(v))).collect())
 }
 
-fn run_json(run: &RunSnapshot) -> Value {
+fn run_json(run: &RunSnapshot, export_time: i64) -> Value {
     let info = &run.run.info;
     let mut metrics = serde_json::Map::new();
     for point in &run.history {
@@ -384,7 +385,7 @@ fn run_json(run: &RunSnapshot) -> Value {
         }
     }
     serde_json::json!({
-        "system": system("export_run.py"),
+        "system": system("export_run.py", export_time),
         "info": {},
         "mlflow": {
             "info": {
@@ -410,6 +411,7 @@ fn model_json(
     versions: &[&ModelVersion],
     experiments: &[Experiment],
     runs: &[RunSnapshot],
+    export_time: i64,
 ) -> Value {
     let experiment_of = |run_id: &Option<String>| {
         let run = runs
@@ -444,7 +446,7 @@ fn model_json(
         })
         .collect();
     serde_json::json!({
-        "system": system("export_model.py"),
+        "system": system("export_model.py", export_time),
         "info": {},
         "mlflow": {
             "registered_model": {
@@ -462,15 +464,17 @@ fn model_json(
 
 /// The files of an `export-all` folder holding the snapshot, as mlflow-export-import writes
 /// one: `manifest.json`, `experiments/` (with each run's `run.json` and `artifacts/`) and
-/// `models/`. Logged models are not part of this format.
-pub fn encode(snapshot: &Snapshot) -> Vec<SourceFile> {
+/// `models/`, stamped as exported at `now_ms` (milliseconds since the Unix epoch). Logged
+/// models are not part of this format.
+pub fn encode_at(snapshot: &Snapshot, now_ms: i64) -> Vec<SourceFile> {
     const TOP: &str = "export-all";
+    let export_time = now_ms / 1000;
     let mut files = Vec::new();
     let mut put = |path: String, bytes: Vec<u8>| files.push(SourceFile { path, bytes });
     put(
         format!("{TOP}/manifest.json"),
         python_json(
-            &serde_json::json!({"system": system("export_all.py"), "info": {}, "mlflow": {}}),
+            &serde_json::json!({"system": system("export_all.py", export_time), "info": {}, "mlflow": {}}),
         ),
     );
     let listed: Vec<Value> = snapshot
@@ -484,7 +488,7 @@ pub fn encode(snapshot: &Snapshot) -> Vec<SourceFile> {
     put(
         format!("{TOP}/experiments/experiments.json"),
         python_json(
-            &serde_json::json!({"system": system("export_experiments.py"), "info": {}, "mlflow": {"experiments": listed}}),
+            &serde_json::json!({"system": system("export_experiments.py", export_time), "info": {}, "mlflow": {"experiments": listed}}),
         ),
     );
     for experiment in &snapshot.experiments {
@@ -493,7 +497,7 @@ pub fn encode(snapshot: &Snapshot) -> Vec<SourceFile> {
         put(
             format!("{dir}/experiment.json"),
             python_json(&serde_json::json!({
-                "system": system("export_experiment.py"),
+                "system": system("export_experiment.py", export_time),
                 "info": {"num_total_runs": runs.len(), "num_ok_runs": runs.len(), "num_failed_runs": 0, "failed_runs": []},
                 "mlflow": {
                     "experiment": {
@@ -511,7 +515,10 @@ pub fn encode(snapshot: &Snapshot) -> Vec<SourceFile> {
         );
         for run in runs {
             let run_dir = format!("{dir}/{}", run.run.info.run_id);
-            put(format!("{run_dir}/run.json"), python_json(&run_json(run)));
+            put(
+                format!("{run_dir}/run.json"),
+                python_json(&run_json(run, export_time)),
+            );
             for artifact in &run.artifacts {
                 put(
                     format!("{run_dir}/artifacts/{}", artifact.path),
@@ -528,7 +535,7 @@ pub fn encode(snapshot: &Snapshot) -> Vec<SourceFile> {
     put(
         format!("{TOP}/models/models.json"),
         python_json(
-            &serde_json::json!({"system": system("export_models.py"), "info": {}, "mlflow": {"models": names}}),
+            &serde_json::json!({"system": system("export_models.py", export_time), "info": {}, "mlflow": {"models": names}}),
         ),
     );
     for model in &snapshot.registered_models {
@@ -540,6 +547,7 @@ pub fn encode(snapshot: &Snapshot) -> Vec<SourceFile> {
                 &versions,
                 &snapshot.experiments,
                 &snapshot.runs,
+                export_time,
             )),
         );
     }

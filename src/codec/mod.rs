@@ -5,11 +5,13 @@
 
 pub mod archive;
 pub mod bundle;
+pub mod csv;
 pub mod export_import;
 pub mod file_store;
 pub mod file_store_export;
 pub mod markdown;
 pub mod mlmodel;
+pub mod percent;
 pub mod protojson;
 pub mod rest;
 pub mod rest_import;

@@ -4,15 +4,21 @@
 //! The names and shapes follow MLflow's entities so that the REST layer and the
 //! importers map onto them one to one.
 
+mod artifact_path;
 mod entities;
 mod error;
+mod ids;
+mod keys;
 mod registry;
 mod snapshot;
 mod update;
 pub mod validation;
 
+pub use artifact_path::{normalize_artifact_path, tidy_relative_path};
 pub use entities::*;
 pub use error::{DomainError, ErrorCode};
+pub use ids::{compare_ids, next_experiment_id};
+pub use keys::{is_system_tag, RunKeys};
 pub use registry::*;
 pub use snapshot::*;
 pub use update::*;

@@ -30,6 +30,12 @@ impl Stage {
             Stage::Archived => "Archived",
         }
     }
+
+    /// Whether this is one of MLflow's active stages, Staging and Production: those whose
+    /// other versions a transition can archive.
+    pub fn is_active(self) -> bool {
+        matches!(self, Stage::Staging | Stage::Production)
+    }
 }
 
 impl fmt::Display for Stage {
@@ -363,6 +369,12 @@ pub struct LoggedModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staging_and_production_are_the_active_stages() {
+        let active: Vec<Stage> = Stage::ALL.into_iter().filter(|s| s.is_active()).collect();
+        assert_eq!(active, [Stage::Staging, Stage::Production]);
+    }
 
     #[test]
     fn model_uris_read_and_resolve_as_mlflow_means_them() {

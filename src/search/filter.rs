@@ -3,6 +3,9 @@
 //! Every clause and error keeps the span it came from, so a search box can point at it.
 
 use super::lexer::{tokenize, Kind, Span, Token};
+use super::names::{
+    orders_runs, run_attribute, run_attribute_names, Entity, DATASET_FIELDS, RUN_NUMERIC_ATTRIBUTES,
+};
 use crate::domain::DomainError;
 
 /// What is being searched: each has its own keys and rules.
@@ -12,28 +15,6 @@ pub enum Target {
     Experiments,
     RegisteredModels,
     ModelVersions,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Entity {
-    Metric,
-    Param,
-    Tag,
-    Attribute,
-    Dataset,
-}
-
-impl Entity {
-    /// The name MLflow's messages use.
-    fn name(self) -> &'static str {
-        match self {
-            Entity::Metric => "metric",
-            Entity::Param => "parameter",
-            Entity::Tag => "tag",
-            Entity::Attribute => "attribute",
-            Entity::Dataset => "dataset",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,40 +154,9 @@ fn clean_key(key: &str) -> &str {
     trim_backticks(strip_quotes(key).unwrap_or(key))
 }
 
-const RUN_STRING_ATTRIBUTES: [&str; 5] =
-    ["run_id", "run_name", "user_id", "status", "artifact_uri"];
-const RUN_NUMERIC_ATTRIBUTES: [&str; 2] = ["start_time", "end_time"];
-/// Run attributes a filter may name; all but the `run name` aliases may order runs too.
-const RUN_SEARCH_ATTRIBUTES: [&str; 12] = [
-    "run_id",
-    "run_name",
-    "user_id",
-    "status",
-    "start_time",
-    "end_time",
-    "artifact_uri",
-    "created",
-    "Created",
-    "run name",
-    "Run name",
-    "Run Name",
-];
-const DATASET_KEYS: [&str; 3] = ["name", "digest", "context"];
 const EXPERIMENT_ATTRIBUTES: [&str; 3] = ["name", "creation_time", "last_update_time"];
 const VERSION_ATTRIBUTES: [&str; 4] = ["name", "version_number", "run_id", "source_path"];
 const REGISTRY_ENTITIES: &str = "('attribute', 'tag', 'tags')";
-
-/// Translates MLflow's key aliases (`created`, `Run name`, ...).
-fn run_attribute(key: &str) -> Option<&'static str> {
-    match key {
-        "created" | "Created" => Some("start_time"),
-        "run name" | "Run name" | "Run Name" => Some("run_name"),
-        _ => RUN_STRING_ATTRIBUTES
-            .into_iter()
-            .chain(RUN_NUMERIC_ATTRIBUTES)
-            .find(|k| *k == key),
-    }
-}
 
 fn quoted_list(keys: &[&str]) -> String {
     keys.iter()
@@ -478,21 +428,18 @@ impl<'a> Parser<'a> {
         };
         let entity = match (self.target, prefix) {
             (_, None) => Entity::Attribute,
-            (Target::Runs, Some(prefix)) => match trim_backticks(prefix) {
-                "metric" | "metrics" => Entity::Metric,
-                "parameter" | "parameters" | "param" | "params" => Entity::Param,
-                "tag" | "tags" => Entity::Tag,
-                "attribute" | "attributes" | "attr" | "run" => Entity::Attribute,
-                "dataset" | "datasets" => Entity::Dataset,
-                other => {
-                    return Err(self.error(
+            (Target::Runs, Some(prefix)) => {
+                let prefix = trim_backticks(prefix);
+                Entity::from_prefix(prefix).ok_or_else(|| {
+                    self.error(
                         format!(
-                            "Invalid entity type '{other}'. Valid values are ['metric', 'parameter', 'tag', 'attribute', 'dataset'] (or their plurals, e.g. metrics.accuracy)"
+                            "Invalid entity type '{prefix}'. Valid values are [{}] (or their plurals, e.g. metrics.accuracy)",
+                            quoted_list(&Entity::ALL.map(Entity::name))
                         ),
                         span,
-                    ))
-                }
-            },
+                    )
+                })?
+            }
             (_, Some("attribute")) => Entity::Attribute,
             (_, Some("tag" | "tags")) => Entity::Tag,
             (_, Some(other)) => {
@@ -504,27 +451,33 @@ impl<'a> Parser<'a> {
                 ))
             }
         };
-        let valid: &[&str] = match (self.target, entity, purpose) {
-            (Target::Runs, Entity::Attribute, Purpose::Search) => &RUN_SEARCH_ATTRIBUTES,
-            (Target::Runs, Entity::Attribute, Purpose::Order) => &RUN_SEARCH_ATTRIBUTES[..9],
-            (Target::Runs, Entity::Dataset, _) => &DATASET_KEYS,
-            (Target::Experiments, Entity::Attribute, Purpose::Search) => &EXPERIMENT_ATTRIBUTES,
-            (Target::Experiments, Entity::Attribute, Purpose::Order) => {
-                &["name", "experiment_id", "creation_time", "last_update_time"]
+        let valid: Vec<&str> = match (self.target, entity, purpose) {
+            (Target::Runs, Entity::Attribute, Purpose::Search) => run_attribute_names().collect(),
+            (Target::Runs, Entity::Attribute, Purpose::Order) => {
+                run_attribute_names().filter(|n| orders_runs(n)).collect()
             }
-            (Target::RegisteredModels, Entity::Attribute, Purpose::Search) => &["name"],
+            (Target::Runs, Entity::Dataset, _) => DATASET_FIELDS.to_vec(),
+            (Target::Experiments, Entity::Attribute, Purpose::Search) => {
+                EXPERIMENT_ATTRIBUTES.to_vec()
+            }
+            (Target::Experiments, Entity::Attribute, Purpose::Order) => {
+                vec!["name", "experiment_id", "creation_time", "last_update_time"]
+            }
+            (Target::RegisteredModels, Entity::Attribute, Purpose::Search) => vec!["name"],
             // What MLflow's SQL store (behind `mlflow server`) orders registered models by.
             (Target::RegisteredModels, Entity::Attribute, Purpose::Order) => {
-                &["name", "timestamp", "last_updated_timestamp"]
+                vec!["name", "timestamp", "last_updated_timestamp"]
             }
-            (Target::ModelVersions, Entity::Attribute, Purpose::Search) => &VERSION_ATTRIBUTES,
-            (Target::ModelVersions, Entity::Attribute, Purpose::Order) => &[
+            (Target::ModelVersions, Entity::Attribute, Purpose::Search) => {
+                VERSION_ATTRIBUTES.to_vec()
+            }
+            (Target::ModelVersions, Entity::Attribute, Purpose::Order) => vec![
                 "name",
                 "version_number",
                 "creation_timestamp",
                 "last_updated_timestamp",
             ],
-            _ => &[],
+            _ => Vec::new(),
         };
         // The registry checks the key before removing its quotes, as MLflow does.
         let checked = match self.target {
@@ -540,7 +493,7 @@ impl<'a> Parser<'a> {
             return Err(self.error(
                 format!(
                     "Invalid {what} key '{checked}' specified. Valid keys are {}",
-                    quoted_list(valid)
+                    quoted_list(&valid)
                 ),
                 span,
             ));

@@ -3,7 +3,8 @@
 //! their latest value, `LIKE` takes `%` and `_`, `ILIKE` ignores case, a dataset clause holds
 //! when any of the run's dataset inputs satisfies it.
 
-use super::filter::{Clause, Entity, Filter, Op, Operand};
+use super::filter::{Clause, Filter, Op, Operand};
+use super::names::Entity;
 use crate::domain::{Experiment, ModelVersion, RegisteredModel, Run, Tag, DATASET_CONTEXT_TAG};
 
 /// `LIKE` matching: `%` is any run of characters, `_` exactly one, everything else literal.

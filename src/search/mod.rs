@@ -7,12 +7,17 @@
 mod filter;
 mod lexer;
 mod matching;
+mod names;
 mod order;
 mod page;
 
-pub use filter::{Clause, Entity, Filter, FilterError, Op, Operand, Target};
+pub use filter::{Clause, Filter, FilterError, Op, Operand, Target};
 pub use lexer::Span;
 pub use matching::like;
+pub use names::{
+    run_attribute, run_attribute_names, Entity, DATASET_FIELDS, RUN_ATTRIBUTES,
+    RUN_ATTRIBUTE_ALIASES, RUN_NUMERIC_ATTRIBUTES,
+};
 
 pub use order::{
     parse_order_by, sort_experiments, sort_models, sort_run_indices, sort_runs, sort_versions,

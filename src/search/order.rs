@@ -2,8 +2,9 @@
 
 use std::cmp::Ordering;
 
-use super::filter::{Entity, Parser, Purpose, Target};
+use super::filter::{Parser, Purpose, Target};
 use super::lexer::{tokenize, Kind};
+use super::names::Entity;
 use crate::domain::{DomainError, Experiment, ModelVersion, RegisteredModel, Run};
 
 /// One parsed `order_by` clause, its key with aliases translated (`created` is `start_time`).

@@ -19,11 +19,10 @@
 
 use std::collections::HashMap;
 
-use super::tracker::{compare_ids, normalize_artifact_path};
 use super::Change;
 use crate::domain::{
-    upsert_tag, ArtifactBytes, DomainError, Experiment, LoggedModel, ModelVersion, RegisteredModel,
-    Run, Snapshot,
+    compare_ids, next_experiment_id, normalize_artifact_path, upsert_tag, ArtifactBytes,
+    DomainError, Experiment, LoggedModel, ModelVersion, RegisteredModel, Run, Snapshot,
 };
 
 /// How many of one kind were added, updated or skipped.
@@ -104,11 +103,7 @@ pub fn plan(
             .cmp(&b.creation_time.unwrap_or(i64::MAX))
             .then_with(|| compare_ids(&a.experiment_id, &b.experiment_id))
     });
-    let mut next_id = experiments
-        .iter()
-        .filter_map(|e| e.experiment_id.parse::<u64>().ok())
-        .max()
-        .map_or(0, |max| max + 1);
+    let mut next_id = next_experiment_id(experiments);
     let mut id_map: HashMap<String, String> = HashMap::new();
     let mut planned: Vec<Experiment> = experiments.to_vec();
     for experiment in incoming {

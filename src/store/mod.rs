@@ -97,21 +97,6 @@ pub trait Store {
 /// Told `(done, total)` during a long write; answering an error stops the write.
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize) -> Result<(), DomainError>;
 
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    #[cfg(target_arch = "wasm32")]
-    {
-        js_sys::Date::now() as i64
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0)
-    }
-}
-
 /// The experiments and runs (or logged models, which own artifacts too) a list of changes
 /// refers to but does not itself create: each must already be in the store for the changes
 /// to apply.

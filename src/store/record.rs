@@ -14,12 +14,12 @@
 //!   run_id, run_link, status, status_message, tags, model_id, stage_history}`.
 //! - logged model: `{v, id, experiment_id, name, artifact_location, created, updated, status,
 //!   model_type, source_run_id, params, tags, metrics}`.
-//! - tags and params are `[key, value]` pairs in the order first logged; doubles follow
-//!   protobuf's JSON mapping (`"NaN"`, `"Infinity"`).
+//! - tags and params are `[key, value]` pairs in the order first logged; doubles are JSON
+//!   numbers, with NaN and the infinities as the strings `"NaN"`, `"Infinity"` and
+//!   `"-Infinity"` (the layout's own encoding, which no other format's changes reach).
 
 use serde::{Deserialize, Serialize};
 
-use crate::codec::protojson;
 use crate::domain::{
     Dataset, DatasetInput, DomainError, Experiment, LifecycleStage, LoggedModel, LoggedModelStatus,
     Metric, ModelVersion, ModelVersionStatus, Param, RegisteredModel, Run, RunData, RunInfo,
@@ -62,7 +62,7 @@ pub struct RunRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricRecord {
     pub key: String,
-    #[serde(with = "protojson::double")]
+    #[serde(with = "stored_double")]
     pub value: f64,
     pub timestamp: i64,
     pub step: i64,
@@ -462,9 +462,44 @@ impl From<MetricRecord> for Metric {
     }
 }
 
+/// How layout 1 stores a double, frozen with it: a finite value is a JSON number, NaN and the
+/// infinities are the strings `"NaN"`, `"Infinity"` and `"-Infinity"`; a number written in a
+/// string reads as that number.
+mod stored_double {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use serde_json::Value;
+
+    pub fn serialize<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+        if value.is_nan() {
+            serializer.serialize_str("NaN")
+        } else if *value == f64::INFINITY {
+            serializer.serialize_str("Infinity")
+        } else if *value == f64::NEG_INFINITY {
+            serializer.serialize_str("-Infinity")
+        } else {
+            serializer.serialize_f64(*value)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        let double = match &value {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => match s.as_str() {
+                "NaN" => Some(f64::NAN),
+                "Infinity" => Some(f64::INFINITY),
+                "-Infinity" => Some(f64::NEG_INFINITY),
+                other => other.trim().parse::<f64>().ok().filter(|v| v.is_finite()),
+            },
+            _ => None,
+        };
+        double.ok_or_else(|| serde::de::Error::custom(format!("expected a double, got {value}")))
+    }
+}
+
 /// Encodes a record as the JSON text that is stored.
 pub fn to_json<T: Serialize>(record: &T) -> String {
-    // Records hold only strings, integers, protojson doubles and vectors: always serializable.
+    // Records hold only strings, integers, doubles and vectors: always serializable.
     serde_json::to_string(record).unwrap_or_default()
 }
 
@@ -532,5 +567,51 @@ mod tests {
             .unwrap_err()
             .message
             .contains("layout 9"));
+    }
+
+    /// The stored form of a metric's value is frozen: databases written by earlier versions
+    /// must read back the same, and this version must write what they wrote.
+    #[test]
+    fn stored_doubles_keep_their_layout() {
+        let stored =
+            |value: &str| format!(r#"{{"key":"m","value":{value},"timestamp":1,"step":2}}"#);
+        let written = [
+            (1.5, "1.5"),
+            (3.0, "3.0"),
+            (-0.0, "-0.0"),
+            (0.1, "0.1"),
+            (1e300, "1e+300"),
+            (5e-324, "5e-324"),
+            (f64::NAN, r#""NaN""#),
+            (f64::INFINITY, r#""Infinity""#),
+            (f64::NEG_INFINITY, r#""-Infinity""#),
+        ];
+        for (value, text) in written {
+            let record = MetricRecord {
+                key: "m".into(),
+                value,
+                timestamp: 1,
+                step: 2,
+            };
+            assert_eq!(to_json(&record), stored(text), "{text}");
+            let back: MetricRecord = from_json("metric", "m", &stored(text)).unwrap();
+            assert_eq!(back.value.to_bits(), value.to_bits(), "{text}");
+        }
+        // Also read: integers, and numbers held in strings.
+        for (text, value) in [
+            ("7", 7.0),
+            ("-2", -2.0),
+            (r#"" 2.5 ""#, 2.5),
+            (r#""1e3""#, 1e3),
+        ] {
+            let back: MetricRecord = from_json("metric", "m", &stored(text)).unwrap();
+            assert_eq!(back.value, value, "{text}");
+        }
+        for text in ["true", "null", r#""abc""#, r#""inf""#, r#""nan""#, "[1]"] {
+            assert!(
+                from_json::<MetricRecord>("metric", "m", &stored(text)).is_err(),
+                "{text}"
+            );
+        }
     }
 }

@@ -4,7 +4,8 @@
 //! are never given twice, even after a delete. Each write is one atomic list of changes.
 
 use super::tracker::Tracker;
-use super::{now_ms, Change, Store};
+use super::{Change, Store};
+use crate::clock::now_ms;
 use crate::domain::validation::{validate_model_alias, validate_model_name, validate_registry_tag};
 use crate::domain::{
     model_version_not_found, upsert_tag, DomainError, ModelUri, ModelVersion, RegisteredModel,
@@ -327,7 +328,7 @@ impl<S: Store> Tracker<S> {
         stage: Stage,
         archive_existing: bool,
     ) -> Result<ModelVersion, DomainError> {
-        if archive_existing && !matches!(stage, Stage::Staging | Stage::Production) {
+        if archive_existing && !stage.is_active() {
             return Err(DomainError::invalid(format!(
                 "Model version transition cannot archive existing model versions because '{stage}' is not an Active stage. Valid stages are Staging, Production"
             )));

@@ -11,16 +11,18 @@ use std::rc::Rc;
 use futures::lock::Mutex;
 
 use super::import::{plan, Existing, ImportReport};
-use super::{now_ms, Change, ChangeSet, Progress, Store};
+use super::{Change, ChangeSet, Progress, Store};
+use crate::clock::now_ms;
 use crate::domain::validation::{
     validate_experiment_id, validate_experiment_name, validate_experiment_tag, validate_run_id,
 };
 use crate::domain::{
-    apply_log_batch, apply_log_inputs, apply_run_update, delete_run_tag, ensure_active, upsert_tag,
-    ArtifactBytes, ArtifactFile, DatasetInput, DomainError, Experiment, LifecycleStage, LogBatch,
-    LoggedModel, LoggedModelSnapshot, Metric, ModelVersion, RegisteredModel, Run, RunData, RunInfo,
-    RunSnapshot, RunStatus, RunUpdate, Snapshot, Tag, ViewType, DEFAULT_EXPERIMENT_ID,
-    DEFAULT_EXPERIMENT_NAME, RUN_NAME_TAG,
+    apply_log_batch, apply_log_inputs, apply_run_update, compare_ids, delete_run_tag,
+    ensure_active, next_experiment_id, normalize_artifact_path, upsert_tag, ArtifactBytes,
+    ArtifactFile, DatasetInput, DomainError, Experiment, LifecycleStage, LogBatch, LoggedModel,
+    LoggedModelSnapshot, Metric, ModelVersion, RegisteredModel, Run, RunData, RunInfo, RunSnapshot,
+    RunStatus, RunUpdate, Snapshot, Tag, ViewType, DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME,
+    RUN_NAME_TAG,
 };
 
 /// What an export takes.
@@ -352,12 +354,7 @@ impl<S: Store> Tracker<S> {
         let _guard = self.lock().await;
         let experiments = self.store.experiments().await?;
         ensure_name_free(&experiments, name)?;
-        let next = experiments
-            .iter()
-            .filter_map(|e| e.experiment_id.parse::<u64>().ok())
-            .max()
-            .map_or(0, |max| max + 1);
-        let experiment_id = next.to_string();
+        let experiment_id = next_experiment_id(&experiments).to_string();
         let now = now_ms();
         let mut unique_tags: Vec<Tag> = Vec::new();
         for tag in &tags {
@@ -689,28 +686,6 @@ fn ensure_experiment_active(experiment: &Experiment) -> Result<(), DomainError> 
             experiment.lifecycle_stage.as_str()
         )))
     }
-}
-
-/// Orders ids numerically where both are numbers, else as text.
-pub fn compare_ids(a: &str, b: &str) -> std::cmp::Ordering {
-    match (a.parse::<u64>(), b.parse::<u64>()) {
-        (Ok(x), Ok(y)) => x.cmp(&y),
-        _ => a.cmp(b),
-    }
-}
-
-/// Checks and tidies an artifact path: relative, `/`-separated, no `.` or `..` parts.
-pub fn normalize_artifact_path(path: &str) -> Result<String, DomainError> {
-    let parts: Vec<&str> = path
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    if parts.is_empty() || parts.contains(&"..") || path.starts_with('/') || path.contains('\\') {
-        return Err(DomainError::invalid(format!(
-            "Invalid artifact path: '{path}'. It must be a relative path without '..' parts."
-        )));
-    }
-    Ok(parts.join("/"))
 }
 
 /// A readable name for a run started without one, like MLflow's `adjective-animal-123`.

@@ -15,8 +15,8 @@ use super::links::{clicked_a_link, model_link, version_link, version_route};
 use crate::app::route::{navigate, set_query, Page, Route};
 use crate::app::use_app;
 use crate::app::widgets::{run_action, ErrorLine, UrlChoice};
+use crate::clock::now_ms;
 use crate::domain::Stage;
-use crate::store::now_ms;
 
 /// A card to give the focus back to once it is drawn in its new stage: model, version, stage.
 /// Owned by the page, since the board is drawn anew when the data changes.

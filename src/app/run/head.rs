@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use crate::app::use_app;
 use crate::app::widgets::run_action;
+use crate::clock::now_ms;
 use crate::domain::{LifecycleStage, Run, RunStatus, RunUpdate};
-use crate::store::now_ms;
 
 /// The run's name and state, with its actions; their failures go to `error`.
 #[component]

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::data::RunDetails;
 use crate::app::format;
 use crate::app::route::{Page, Route};
-use crate::store::now_ms;
+use crate::clock::now_ms;
 
 /// A run's page, in run `run_id` of experiment `experiment_id`.
 fn run_link(experiment_id: &str, run_id: &str) -> String {

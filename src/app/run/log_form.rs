@@ -4,9 +4,9 @@ use leptos::prelude::*;
 
 use crate::app::widgets::{run_action, ErrorLine};
 use crate::app::{use_app, UI_USER};
+use crate::clock::now_ms;
 use crate::codec::protojson::double_from_json;
 use crate::domain::{DomainError, LogBatch, Metric, Param, Tag};
-use crate::store::now_ms;
 
 /// What the form logs, read from its three boxes.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,8 +13,8 @@ use crate::app::hooks::{
     use_column_resize, use_row_cursor, use_virtual_rows, RowCursorKey, UseColumnResizeOptions,
     UseLocalStorageOptions, UseRowCursorOptions, UseVirtualRowsOptions,
 };
+use crate::clock::now_ms;
 use crate::domain::LifecycleStage;
-use crate::store::now_ms;
 
 use super::cells::{fingerprint, group_cells, row_cells};
 use super::columns::{sort_clause, sort_mark, width_of, Column, FIXED, SELECT_COLUMN};

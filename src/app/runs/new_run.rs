@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use crate::app::widgets::{NameAction, NameForm};
 use crate::app::{use_app, UI_USER};
-use crate::store::{now_ms, NewRun};
+use crate::clock::now_ms;
+use crate::store::NewRun;
 
 #[component]
 pub fn NewRunForm(experiment_id: String, on_done: Callback<()>) -> impl IntoView {

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use gloo::timers::future::TimeoutFuture;
 
 use crate::app::widgets::download;
+use crate::clock::now_ms;
 use crate::codec::archive::ZipBuilder;
 use crate::codec::bundle::{self, BUNDLE_JSON};
 use crate::codec::{export_import, file_store_export};
@@ -81,7 +82,7 @@ pub async fn export(
                 )
             } else {
                 (
-                    export_import::encode(&snapshot),
+                    export_import::encode_at(&snapshot, now_ms()),
                     format!("{stem}-export-all.zip"),
                 )
             };

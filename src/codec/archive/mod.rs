@@ -9,7 +9,7 @@ use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use crate::domain::DomainError;
+use crate::domain::{tidy_relative_path, DomainError};
 
 pub use reader::ZipReader;
 
@@ -60,17 +60,13 @@ pub fn safe_path(archive: &str, raw: &str) -> Result<String, DomainError> {
     if path.starts_with('/') || path.as_bytes().get(1) == Some(&b':') {
         return Err(refuse("has an absolute path"));
     }
-    if path.split('/').any(|part| part == "..") {
+    let Some(tidy) = tidy_relative_path(&path) else {
         return Err(refuse("points outside the archive ('..')"));
-    }
+    };
     if path.contains('\0') {
         return Err(refuse("has a NUL character in its name"));
     }
-    Ok(path
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect::<Vec<_>>()
-        .join("/"))
+    Ok(tidy)
 }
 
 /// Writes a zip archive in memory.
