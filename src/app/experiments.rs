@@ -9,6 +9,7 @@ use super::runs::RunsSection;
 use super::transfer::{export, ExportFormat};
 use super::widgets::{run_action, DescriptionEditor, EditorState, ErrorLine, NameAction, NameForm};
 use super::{keep_last, use_app};
+use crate::domain::is_system_tag;
 use crate::domain::{Experiment, LifecycleStage, Tag, ViewType, DEFAULT_EXPERIMENT_ID, NOTE_TAG};
 use crate::store::ChangeSet;
 use crate::store::ExportScope;
@@ -322,7 +323,7 @@ fn ExperimentView(
     let user_tags: Vec<Tag> = experiment
         .tags
         .iter()
-        .filter(|t| !t.key.starts_with("mlflow."))
+        .filter(|t| !is_system_tag(&t.key))
         .cloned()
         .collect();
     view! {

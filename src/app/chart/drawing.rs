@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use super::draw::path;
 use crate::app::format;
 use crate::chart::{min_max, nearest, nice_ticks, smooth, LinearScale, LogScale, Point};
+use crate::codec::csv::CsvWriter;
 use crate::domain::Metric;
 
 pub const WIDTH: f64 = 560.0;
@@ -115,16 +116,20 @@ pub fn line_label(run: &ChartRun, key: &str, runs: usize, keys: usize) -> String
 /// The chart's data as CSV: run, metric, step, timestamp, value (NaN and ±inf as MLflow writes
 /// them), for each line (a run's metric) with its history.
 pub fn csv(lines: &[(&ChartRun, &str)], histories: &[Vec<Metric>]) -> String {
-    let mut out = String::from("run_id,key,step,timestamp,value\n");
+    let mut out = CsvWriter::new();
+    out.row(["run_id", "key", "step", "timestamp", "value"]);
     for ((run, key), history) in lines.iter().zip(histories) {
         for m in history {
-            out.push_str(&format!(
-                "{},{},{},{},{}\n",
-                run.run_id, key, m.step, m.timestamp, m.value
-            ));
+            out.row([
+                run.run_id.clone(),
+                (*key).to_owned(),
+                m.step.to_string(),
+                m.timestamp.to_string(),
+                m.value.to_string(),
+            ]);
         }
     }
-    out
+    out.finish()
 }
 
 /// One line's history in x order: finite points with where each is in the history, and the

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::app::format;
 use crate::app::route::{Page, Route};
+use crate::domain::is_system_tag;
 use crate::domain::Run;
 
 /// One line of the table: what it shows and its value in each run.
@@ -57,7 +58,7 @@ fn diff_rows(runs: &[Run]) -> Vec<DiffRow> {
             r.data
                 .tags
                 .iter()
-                .filter(|t| !t.key.starts_with("mlflow."))
+                .filter(|t| !is_system_tag(&t.key))
                 .map(|t| t.key.clone())
                 .collect()
         },

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::app::route::{set_query, Route};
 use crate::chart::Value;
+use crate::codec::csv::CsvWriter;
 use crate::domain::Run;
 
 /// What a plot axis shows: a param or a metric's latest value, named as in filters.
@@ -104,35 +105,25 @@ pub fn numeric_fields(fields: &[Field], runs: &[Run]) -> Vec<Field> {
 
 /// The plot's data as CSV: each run's id, name and value of each field.
 pub fn csv_of(runs: &[Run], fields: &[Field]) -> String {
-    let quote = |text: &str| {
-        if text.contains([',', '"', '\n']) {
-            format!("\"{}\"", text.replace('"', "\"\""))
-        } else {
-            text.to_owned()
-        }
-    };
-    let mut out = String::from("run_id,run_name");
-    for f in fields {
-        out.push(',');
-        out.push_str(&quote(&f.name()));
-    }
-    out.push('\n');
+    let mut out = CsvWriter::new();
+    out.row(
+        ["run_id".to_owned(), "run_name".to_owned()]
+            .into_iter()
+            .chain(fields.iter().map(Field::name)),
+    );
     for run in runs {
-        out.push_str(&run.info.run_id);
-        out.push(',');
-        out.push_str(&quote(run.display_name()));
-        for f in fields {
-            out.push(',');
-            let text = match f.value(run) {
-                Some(Value::Number(n)) => n.to_string(),
-                Some(Value::Text(t)) => t,
-                None => String::new(),
-            };
-            out.push_str(&quote(&text));
-        }
-        out.push('\n');
+        let values = fields.iter().map(|f| match f.value(run) {
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::Text(t)) => t,
+            None => String::new(),
+        });
+        out.row(
+            [run.info.run_id.clone(), run.display_name().to_owned()]
+                .into_iter()
+                .chain(values),
+        );
     }
-    out
+    out.finish()
 }
 
 /// The CSV of a plot whose axes are the `chosen` fields (those set).

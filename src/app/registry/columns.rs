@@ -144,7 +144,7 @@ impl MovePlan {
             })
             .map(|c| c.version.version)
             .collect();
-        if matches!(to, Stage::Staging | Stage::Production) && !others.is_empty() {
+        if to.is_active() && !others.is_empty() {
             MovePlan::Ask(PendingMove {
                 name: name.to_owned(),
                 version,

@@ -150,8 +150,9 @@ pub fn aliases_from_stages(
     model: &RegisteredModel,
     cards: &[Card],
 ) -> Vec<(String, u64, Option<u64>)> {
-    [Stage::Staging, Stage::Production]
+    Stage::ALL
         .iter()
+        .filter(|stage| stage.is_active())
         .filter_map(|stage| {
             let newest = cards
                 .iter()

@@ -3,13 +3,14 @@
 
 use leptos::prelude::*;
 
+use crate::domain::is_system_tag;
 use crate::domain::{Tag, NOTE_TAG};
 
 /// `tags` as (set by people, MLflow's own), each in the order given, without the description.
 fn split_tags(tags: Vec<Tag>) -> (Vec<Tag>, Vec<Tag>) {
     tags.into_iter()
         .filter(|t| t.key != NOTE_TAG)
-        .partition(|t| !t.key.starts_with("mlflow."))
+        .partition(|t| !is_system_tag(&t.key))
 }
 
 /// Rows of a tag table; MLflow's own tags (`system`) are drawn muted.

@@ -2,10 +2,10 @@
 //! (from the URL, else as last chosen for the experiment, else the first keys); their default
 //! widths; and what a click on a header does to the sort.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::app::format;
-use crate::domain::Run;
+use crate::domain::{Run, RunKeys};
 
 /// Metric and param columns shown before the user picks.
 const DEFAULT_COLUMNS: usize = 40;
@@ -78,52 +78,17 @@ impl Column {
     }
 }
 
-/// The keys present in the runs: metrics, params, tags (MLflow's own tags left out).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Keys {
-    pub metrics: Vec<String>,
-    pub params: Vec<String>,
-    pub tags: Vec<String>,
-}
-
-impl Keys {
-    pub fn of(runs: &[Run]) -> Keys {
-        let collect = |f: &dyn Fn(&Run) -> Vec<&str>| {
-            let mut all: Vec<String> = runs
-                .iter()
-                .flat_map(f)
-                .collect::<HashSet<&str>>()
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
-            all.sort();
-            all
-        };
-        Keys {
-            metrics: collect(&|r| r.data.metrics.iter().map(|m| m.key.as_str()).collect()),
-            params: collect(&|r| r.data.params.iter().map(|p| p.key.as_str()).collect()),
-            tags: collect(&|r| {
-                r.data
-                    .tags
-                    .iter()
-                    .map(|t| t.key.as_str())
-                    .filter(|k| !k.starts_with("mlflow."))
-                    .collect()
-            }),
-        }
-    }
-
-    pub fn all_columns(&self) -> Vec<Column> {
-        let metrics = self.metrics.iter().cloned().map(Column::Metric);
-        let params = self.params.iter().cloned().map(Column::Param);
-        let tags = self.tags.iter().cloned().map(Column::Tag);
-        metrics.chain(params).chain(tags).collect()
-    }
+/// A column for every key of `keys`: metrics, then params, then tags.
+pub fn all_columns(keys: &RunKeys) -> Vec<Column> {
+    let metrics = keys.metrics.iter().cloned().map(Column::Metric);
+    let params = keys.params.iter().cloned().map(Column::Param);
+    let tags = keys.tags.iter().cloned().map(Column::Tag);
+    metrics.chain(params).chain(tags).collect()
 }
 
 /// The columns chosen: `chosen` ids (from the URL, else as last chosen for this experiment),
 /// else the first metrics and params.
-pub fn chosen_columns(chosen: Option<&[String]>, keys: &Keys) -> Vec<Column> {
+pub fn chosen_columns(chosen: Option<&[String]>, keys: &RunKeys) -> Vec<Column> {
     match chosen {
         Some(ids) => ids.iter().filter_map(|id| Column::parse(id)).collect(),
         None => keys

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::app::chart::RunCharts;
 use crate::app::widgets::ErrorLine;
+use crate::domain::RunKeys;
 
 use super::grid::Grid;
 use super::new_run::NewRunForm;
@@ -31,18 +32,10 @@ pub fn RunsSection(experiment_id: String, deleted: Signal<bool>) -> impl IntoVie
     let chart_runs = Memo::new(move |_| table.chart_runs());
     let chart_keys = Memo::new(move |_| {
         let ids: Vec<String> = chart_runs.with(|r| r.iter().map(|c| c.run_id.clone()).collect());
-        let mut keys: Vec<String> = table
+        table
             .runs()
-            .map(|runs| {
-                runs.iter()
-                    .filter(|r| ids.contains(&r.info.run_id))
-                    .flat_map(|r| r.data.metrics.iter().map(|m| m.key.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        keys.sort();
-        keys.dedup();
-        keys
+            .map(|runs| RunKeys::of(runs.iter().filter(|r| ids.contains(&r.info.run_id))).metrics)
+            .unwrap_or_default()
     });
     let charts_on = Memo::new(move |_| table.settings.with(|s| s.charts));
     view! {

@@ -11,12 +11,12 @@ use crate::app::hooks::{use_local_storage, UseLocalStorage, UseLocalStorageOptio
 use crate::app::notices::follow;
 use crate::app::route::{navigate, replace, set_query, Page, Route};
 use crate::app::{keep_last, use_app, AppState};
-use crate::domain::{DomainError, Run, ViewType};
+use crate::domain::{DomainError, Run, RunKeys, ViewType};
 use crate::search::{sort_runs, Filter, FilterError, Target};
 use crate::store::ChangeSet;
 
 use super::arrange::{arrange, Shown};
-use super::columns::{chosen_columns, clicked_sort, Column, Keys};
+use super::columns::{chosen_columns, clicked_sort, Column};
 use super::view::{columns_value, keys, with_lines, TableView};
 
 /// Runs charted when none is selected: the first ones shown.
@@ -102,7 +102,7 @@ pub struct RunsTable {
     /// The last list of runs loaded (kept while a newer one loads).
     answer: RwSignal<Answer, LocalStorage>,
     pub state: Memo<TableState>,
-    pub keys: Memo<Keys>,
+    pub keys: Memo<RunKeys>,
     pub columns: Memo<Vec<Column>>,
     stored_columns: UseLocalStorage,
     /// Parents and groups shown open.
@@ -180,7 +180,7 @@ impl RunsTable {
                 Some(Ok(_)) => TableState::Ready,
             })
         });
-        let keys = Memo::new(move |_| loaded().map(|r| Keys::of(&r)).unwrap_or_default());
+        let keys = Memo::new(move |_| loaded().map(|r| RunKeys::of(r.iter())).unwrap_or_default());
         // The columns last chosen for this experiment; the URL's `cols` wins.
         let stored_columns = use_local_storage(
             columns_storage_key(&id.get_value()),

@@ -6,12 +6,13 @@ use leptos::prelude::*;
 use crate::app::route::{navigate, set_query};
 use crate::domain::ViewType;
 
-use super::columns::{Column, Keys};
+use super::columns::{all_columns, Column};
 use super::table::{toggle_in, RunsTable};
 use super::view::{keys, TableView};
+use crate::domain::RunKeys;
 
 /// The grouping choices for these keys: params, tags, and dataset fields.
-fn group_choices(keys: &Keys) -> Vec<String> {
+fn group_choices(keys: &RunKeys) -> Vec<String> {
     keys.params
         .iter()
         .map(|k| format!("params.{k}"))
@@ -106,7 +107,7 @@ fn ExperimentPicker(table: RunsTable) -> impl IntoView {
 
 #[component]
 fn ColumnPicker(
-    keys: Memo<Keys>,
+    keys: Memo<RunKeys>,
     columns: Memo<Vec<Column>>,
     toggle: Callback<Column>,
 ) -> impl IntoView {
@@ -114,7 +115,7 @@ fn ColumnPicker(
         <details class="column-picker" data-testid="column-picker">
             <summary class="button secondary">"Columns"</summary>
             <div class="options">
-                {move || keys.get().all_columns().into_iter().map(|column| {
+                {move || all_columns(&keys.get()).into_iter().map(|column| {
                     let id = column.id();
                     let label = id.clone();
                     let checked_column = column.clone();
@@ -138,7 +139,7 @@ mod tests {
 
     #[test]
     fn groups_by_params_tags_and_dataset_fields() {
-        let keys = Keys {
+        let keys = RunKeys {
             metrics: vec!["rmse".into()],
             params: vec!["lr".into()],
             tags: vec!["team".into()],
