@@ -16,7 +16,7 @@ use crate::codec::{export_import, parse_json, rest_import};
 use crate::domain::{DomainError, Snapshot};
 use crate::store::import::ImportReport;
 
-use super::job::{ImportState, Pacer, Progress};
+use super::progress::{ImportState, Pacer, Progress};
 
 /// The largest file the page will read: browsers cannot hold much more in one buffer.
 pub const MAX_FILE_BYTES: f64 = 2.0 * 1024.0 * 1024.0 * 1024.0;

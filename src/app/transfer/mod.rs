@@ -6,6 +6,7 @@ mod export;
 mod import;
 mod job;
 mod page;
+mod progress;
 
 pub use export::{export, ExportFormat};
 pub use job::ImportJob;

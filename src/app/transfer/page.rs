@@ -9,7 +9,8 @@ use crate::store::import::{Counts, ImportReport};
 use crate::store::ExportScope;
 
 use super::export::{export, ExportFormat};
-use super::job::{ImportJob, ImportState};
+use super::job::ImportJob;
+use super::progress::ImportState;
 
 fn files_of(input: &web_sys::HtmlInputElement) -> Vec<web_sys::File> {
     let Some(list) = input.files() else {
