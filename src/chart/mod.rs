@@ -1,7 +1,7 @@
 //! Chart math, pure and tested natively: scales and ticks (linear, log and ordinal), decimation
 //! that keeps every pixel column's extremes, the nearest point under a cursor, smoothing, box
 //! plot summaries and contours. The metric chart (`app::chart`) and the compare plots
-//! (`app::compare_plots`) draw with it.
+//! (`app::compare`) draw with it.
 
 mod axis;
 mod contour;
