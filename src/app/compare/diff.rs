@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::app::format;
 use crate::app::route::{Page, Route};
-use crate::domain::is_system_tag;
-use crate::domain::Run;
+
+use crate::domain::{Run, RunKeys};
 
 /// One line of the table: what it shows and its value in each run.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,47 +24,32 @@ impl DiffRow {
     }
 }
 
+/// How a section reads a run's value of a key.
+type ValueOf = dyn Fn(&Run, &str) -> Option<String>;
+
 /// The rows comparing `runs`: params, then metrics, then tags (MLflow's own left out), each
 /// section's keys in order.
 fn diff_rows(runs: &[Run]) -> Vec<DiffRow> {
-    let mut rows = Vec::new();
-    let mut section = |name: &'static str,
-                       keys: &dyn Fn(&Run) -> Vec<String>,
-                       value: &dyn Fn(&Run, &str) -> Option<String>| {
-        let mut all: Vec<String> = runs.iter().flat_map(keys).collect();
-        all.sort();
-        all.dedup();
-        for key in all {
-            rows.push(DiffRow {
-                section: name,
-                values: runs.iter().map(|r| value(r, &key)).collect(),
-                key,
-            });
-        }
-    };
-    section(
-        "Parameters",
-        &|r| r.data.params.iter().map(|p| p.key.clone()).collect(),
-        &|r, k| r.param(k).map(str::to_owned),
-    );
-    section(
-        "Metrics",
-        &|r| r.data.metrics.iter().map(|m| m.key.clone()).collect(),
-        &|r, k| r.latest_metric(k).map(|m| format::number(m.value)),
-    );
-    section(
-        "Tags",
-        &|r| {
-            r.data
-                .tags
-                .iter()
-                .filter(|t| !is_system_tag(&t.key))
-                .map(|t| t.key.clone())
-                .collect()
-        },
-        &|r, k| r.tag(k).map(str::to_owned),
-    );
-    rows
+    let keys = RunKeys::of(runs);
+    let sections: [(&'static str, &[String], &ValueOf); 3] = [
+        ("Parameters", &keys.params, &|r, k| {
+            r.param(k).map(str::to_owned)
+        }),
+        ("Metrics", &keys.metrics, &|r, k| {
+            r.latest_metric(k).map(|m| format::number(m.value))
+        }),
+        ("Tags", &keys.tags, &|r, k| r.tag(k).map(str::to_owned)),
+    ];
+    sections
+        .into_iter()
+        .flat_map(|(section, keys, value)| {
+            keys.iter().map(move |key| DiffRow {
+                section,
+                values: runs.iter().map(|r| value(r, key)).collect(),
+                key: key.clone(),
+            })
+        })
+        .collect()
 }
 
 /// The table of `runs`, with only the rows where they differ while `only_differences`.

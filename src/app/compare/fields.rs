@@ -8,6 +8,7 @@ use crate::app::route::{set_query, Route};
 use crate::chart::Value;
 use crate::codec::csv::CsvWriter;
 use crate::domain::Run;
+use crate::domain::RunKeys;
 
 /// What a plot axis shows: a param or a metric's latest value, named as in filters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,22 +59,11 @@ impl Field {
 
 /// Every param, then every metric, the runs have (each sorted by key).
 pub fn fields_of(runs: &[Run]) -> Vec<Field> {
-    let mut params: Vec<&str> = runs
-        .iter()
-        .flat_map(|r| r.data.params.iter().map(|p| p.key.as_str()))
-        .collect();
-    let mut metrics: Vec<&str> = runs
-        .iter()
-        .flat_map(|r| r.data.metrics.iter().map(|m| m.key.as_str()))
-        .collect();
-    for keys in [&mut params, &mut metrics] {
-        keys.sort_unstable();
-        keys.dedup();
-    }
-    params
+    let keys = RunKeys::of(runs);
+    keys.params
         .into_iter()
-        .map(|k| Field::Param(k.to_owned()))
-        .chain(metrics.into_iter().map(|k| Field::Metric(k.to_owned())))
+        .map(Field::Param)
+        .chain(keys.metrics.into_iter().map(Field::Metric))
         .collect()
 }
 

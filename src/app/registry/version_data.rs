@@ -4,8 +4,8 @@
 
 use crate::codec::mlmodel::{self, MlModel};
 use crate::domain::{
-    model_version_not_found, ArtifactFile, DomainError, ModelSelector, ModelUri, ModelVersion,
-    RegisteredModel, Run, Stage,
+    model_version_not_found, tidy_relative_path, ArtifactFile, DomainError, ModelSelector,
+    ModelUri, ModelVersion, RegisteredModel, Run, Stage,
 };
 use crate::store::{Store, Tracker};
 
@@ -21,10 +21,10 @@ fn model_location(version: &ModelVersion) -> Option<(String, String)> {
     let run_id = version.run_id.clone()?;
     if let Some(rest) = version.source.strip_prefix("runs:/") {
         let path = rest.split_once('/').map(|(_, p)| p).unwrap_or_default();
-        return Some((run_id, path.trim_matches('/').to_owned()));
+        return Some((run_id, tidy_relative_path(path)?));
     }
     let (_, path) = version.source.rsplit_once("/artifacts/")?;
-    Some((run_id, path.trim_matches('/').to_owned()))
+    Some((run_id, tidy_relative_path(path)?))
 }
 
 /// A version with what its page shows around it.
