@@ -120,7 +120,8 @@ pub fn width_of(widths: &HashMap<String, f64>, id: &str) -> f64 {
         SELECT_COLUMN => 34.0,
         "attributes.run_name" => 240.0,
         "attributes.start_time" => 170.0,
-        "attributes.status" | "attributes.duration" => 96.0,
+        "attributes.status" => 112.0,
+        "attributes.duration" => 96.0,
         _ => 120.0,
     })
 }
