@@ -126,7 +126,7 @@ pub fn BoxPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::compare::testing::run;
+    use crate::app::test_runs::run;
 
     #[test]
     fn box_groups_are_in_value_order() {

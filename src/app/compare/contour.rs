@@ -146,7 +146,7 @@ pub fn ContourPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::compare::testing::run;
+    use crate::app::test_runs::run;
 
     #[test]
     fn runs_with_three_numbers_are_placed_on_a_grid_of_cells() {

@@ -100,7 +100,7 @@ pub fn DiffTable(runs: Vec<Run>, only_differences: Signal<bool>) -> impl IntoVie
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::compare::testing::run;
+    use crate::app::test_runs::run;
     use crate::domain::Tag;
 
     #[test]

@@ -156,7 +156,7 @@ pub fn FieldSelect(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::compare::testing::run;
+    use crate::app::test_runs::run;
 
     #[test]
     fn fields_read_params_as_numbers_or_text_and_metrics_as_numbers() {

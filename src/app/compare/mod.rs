@@ -10,7 +10,5 @@ mod fields;
 mod page;
 mod parallel;
 mod scatter;
-#[cfg(test)]
-mod testing;
 
 pub use page::ComparePage;

@@ -354,7 +354,7 @@ pub fn ParallelPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>
 mod tests {
     use super::*;
     use crate::app::compare::fields::fields_of;
-    use crate::app::compare::testing::run;
+    use crate::app::test_runs::run;
 
     #[test]
     fn default_axes_are_the_differing_params_then_a_metric() {

@@ -120,7 +120,7 @@ pub fn ScatterPlot(runs: StoredValue<Vec<Run>>, fields: StoredValue<Vec<Field>>)
 mod tests {
     use super::*;
     use crate::app::compare::fields::fields_of;
-    use crate::app::compare::testing::run;
+    use crate::app::test_runs::run;
 
     #[test]
     fn a_param_goes_against_a_metric_or_two_metrics_against_each_other() {
