@@ -182,8 +182,9 @@ pub mod tests {
     use futures::executor::block_on;
 
     use super::*;
+    use crate::app::test_runs::experiment_with_a_run;
     use crate::domain::{LogBatch, Metric, Tag};
-    use crate::store::{MemStore, NewModelVersion, NewRun};
+    use crate::store::{MemStore, NewModelVersion};
 
     /// A card of version `version` of model `m` in `stage`.
     pub fn card(version: u64, stage: Stage) -> Card {
@@ -216,14 +217,7 @@ pub mod tests {
     fn registry() -> (Tracker<MemStore>, String) {
         let tracker = Tracker::new(MemStore::new());
         let run_id = block_on(async {
-            let experiment = tracker.create_experiment("e", None, vec![]).await?;
-            let run = tracker
-                .create_run(NewRun {
-                    experiment_id: experiment,
-                    run_name: Some("fit".into()),
-                    ..NewRun::default()
-                })
-                .await?;
+            let run_id = experiment_with_a_run(&tracker).await?;
             let batch = LogBatch {
                 metrics: vec![Metric {
                     key: "rmse".into(),
@@ -233,7 +227,7 @@ pub mod tests {
                 }],
                 ..LogBatch::default()
             };
-            tracker.log_batch(&run.info.run_id, batch).await?;
+            tracker.log_batch(&run_id, batch).await?;
             for name in ["taxi", "other"] {
                 tracker
                     .create_registered_model(name, vec![Tag::new("team", name)], String::new())
@@ -247,14 +241,14 @@ pub mod tests {
             };
             for _ in 0..2 {
                 tracker
-                    .create_model_version(version("taxi", &run.info.run_id))
+                    .create_model_version(version("taxi", &run_id))
                     .await?;
             }
             tracker
                 .create_model_version(version("other", "0123456789abcdef"))
                 .await?;
             tracker.set_alias("taxi", "champion", 2).await?;
-            Ok::<_, DomainError>(run.info.run_id)
+            Ok::<_, DomainError>(run_id)
         })
         .unwrap();
         (tracker, run_id)

@@ -174,7 +174,8 @@ mod tests {
     use futures::executor::block_on;
 
     use super::*;
-    use crate::store::{MemStore, NewModelVersion, NewRun};
+    use crate::app::test_runs::experiment_with_a_run;
+    use crate::store::{MemStore, NewModelVersion};
 
     fn version(source: &str, run_id: Option<&str>, model_id: Option<&str>) -> ModelVersion {
         ModelVersion {
@@ -215,15 +216,7 @@ mod tests {
     fn a_version_comes_with_its_files_mlmodel_and_uris() {
         let tracker = Tracker::new(MemStore::new());
         let run_id = block_on(async {
-            let experiment = tracker.create_experiment("e", None, vec![]).await?;
-            let run = tracker
-                .create_run(NewRun {
-                    experiment_id: experiment,
-                    run_name: Some("fit".into()),
-                    ..NewRun::default()
-                })
-                .await?;
-            let id = run.info.run_id;
+            let id = experiment_with_a_run(&tracker).await?;
             for (path, text) in [
                 ("model/MLmodel", MLMODEL),
                 ("model/input_example.json", "{\"distance\": [1.5]}"),
