@@ -220,7 +220,7 @@ async fn an_import_cancelled_mid_write_leaves_nothing() {
     assert!(tracker.run(&format!("{:032x}", 0)).await.is_err());
     assert!(tracker
         .store()
-        .metric_history(&format!("{:032x}", 0), "loss")
+        .metric_history(&format!("{:032x}", 0), "loss", 0)
         .await
         .unwrap()
         .is_empty());

@@ -13,6 +13,6 @@ mod stats;
 pub use axis::{Axis, Value};
 pub use contour::{interpolate, isoline, ramp, Grid, Segment};
 pub use decimate::{min_max, nearest, Point};
-pub use scale::{nice_ticks, LinearScale, LogScale};
+pub use scale::{nice_ticks, rounded_end, LinearScale, LogScale};
 pub use smooth::smooth;
 pub use stats::BoxStats;

@@ -87,29 +87,70 @@ impl LogScale {
 
 /// About `count` round tick values covering `[lo, hi]`.
 pub fn nice_ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
-    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || count == 0 {
+    let Some(step) = NiceStep::of(lo, hi, count) else {
         return Vec::new();
-    }
-    let raw = (hi - lo) / count as f64;
-    let exponent = raw.log10().floor() as i32;
-    // Scale by a power of ten with a division for negative exponents, so 3 * 2 / 10 is 0.6.
-    let at_power = |v: f64| {
-        if exponent >= 0 {
-            v * 10f64.powi(exponent)
-        } else {
-            v / 10f64.powi(-exponent)
-        }
     };
-    let multiple = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .find(|m| at_power(*m) >= raw)
-        .unwrap_or(10.0);
-    let step = at_power(multiple);
-    let first = (lo / step).ceil() as i64;
-    let last = (hi / step).floor() as i64;
-    (first..=last)
-        .map(|i| at_power(i as f64 * multiple))
-        .collect()
+    let first = (lo / step.value()).ceil() as i64;
+    let last = (hi / step.value()).floor() as i64;
+    (first..=last).map(|i| step.times(i as f64)).collect()
+}
+
+/// `hi` raised to the next multiple of a tenth of the step of `count` nice ticks over
+/// `lo..hi` (a hundredth or so of the interval): the end of an axis fitted to a series that
+/// grows point by point then moves once in many points, not at each.
+pub fn rounded_end(lo: f64, hi: f64, count: usize) -> f64 {
+    match NiceStep::of(lo, hi, count) {
+        Some(step) => {
+            let fine = NiceStep {
+                multiple: step.multiple,
+                exponent: step.exponent - 1,
+            };
+            // A hair under, so an end already on a multiple stays where it is.
+            let n = (hi / fine.value() - 1e-9).ceil();
+            fine.times(n).max(hi)
+        }
+        None => hi,
+    }
+}
+
+/// A tick step: 1, 2, 5 or 10 times a power of ten.
+struct NiceStep {
+    multiple: f64,
+    exponent: i32,
+}
+
+impl NiceStep {
+    /// The step giving about `count` ticks over `lo..hi`.
+    fn of(lo: f64, hi: f64, count: usize) -> Option<NiceStep> {
+        if !(lo.is_finite() && hi.is_finite()) || hi <= lo || count == 0 {
+            return None;
+        }
+        let raw = (hi - lo) / count as f64;
+        let exponent = raw.log10().floor() as i32;
+        let at_power = |m: f64| NiceStep {
+            multiple: m,
+            exponent,
+        };
+        let multiple = [1.0, 2.0, 5.0, 10.0]
+            .into_iter()
+            .find(|m| at_power(*m).value() >= raw)
+            .unwrap_or(10.0);
+        Some(at_power(multiple))
+    }
+
+    fn value(&self) -> f64 {
+        self.times(1.0)
+    }
+
+    /// `n` steps, scaled by a power of ten with a division for negative exponents, so that
+    /// 3 × 0.2 is 0.6.
+    fn times(&self, n: f64) -> f64 {
+        if self.exponent >= 0 {
+            n * self.multiple * 10f64.powi(self.exponent)
+        } else {
+            n * self.multiple / 10f64.powi(-self.exponent)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -125,6 +166,18 @@ mod tests {
         assert_eq!(nice_ticks(0.13, 0.61, 4), vec![0.2, 0.4, 0.6]);
         assert_eq!(nice_ticks(0.13, 0.61, 8), vec![0.2, 0.3, 0.4, 0.5, 0.6]);
         assert!(nice_ticks(1.0, 1.0, 5).is_empty());
+    }
+
+    #[test]
+    fn ends_round_up_a_little_and_stay_while_a_series_grows() {
+        assert_eq!(rounded_end(0.0, 2.0, 5), 2.0);
+        assert_eq!(rounded_end(0.0, 1999.0, 5), 2000.0);
+        assert_eq!(rounded_end(0.0, 100_001.0, 5), 105_000.0);
+        assert_eq!(rounded_end(0.0, 104_999.0, 5), 105_000.0);
+        assert_eq!(rounded_end(0.0, 0.61, 5), 0.62);
+        assert_eq!(rounded_end(1.7e12, 1.7e12 + 59_500.0, 5), 1.7e12 + 60_000.0);
+        assert_eq!(rounded_end(3.0, 3.0, 5), 3.0);
+        assert!(rounded_end(0.0, f64::NAN, 5).is_nan());
     }
 
     #[test]

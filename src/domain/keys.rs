@@ -43,6 +43,21 @@ impl RunKeys {
             tags: owned(tags),
         }
     }
+
+    /// Whether every key of `run` is among these: a run written again with no new key leaves
+    /// the keys of the runs it is among as they were.
+    pub fn cover(&self, run: &Run) -> bool {
+        let has =
+            |keys: &[String], key: &str| keys.binary_search_by(|k| k.as_str().cmp(key)).is_ok();
+        run.data.metrics.iter().all(|m| has(&self.metrics, &m.key))
+            && run.data.params.iter().all(|p| has(&self.params, &p.key))
+            && run
+                .data
+                .tags
+                .iter()
+                .filter(|t| !is_system_tag(&t.key))
+                .all(|t| has(&self.tags, &t.key))
+    }
 }
 
 #[cfg(test)]
@@ -99,5 +114,10 @@ mod tests {
         assert_eq!(keys.tags, ["owner", "team"]);
         assert_eq!(RunKeys::of(runs.iter().skip(1)).metrics, ["acc", "f1"]);
         assert_eq!(RunKeys::of(&[]), RunKeys::default());
+        assert!(runs.iter().all(|r| keys.cover(r)));
+        assert!(keys.cover(&run(&["f1"], &[], &["mlflow.source.name"])));
+        assert!(!keys.cover(&run(&["loss", "auc"], &[], &[])));
+        assert!(!keys.cover(&run(&[], &["seed"], &[])));
+        assert!(!keys.cover(&run(&[], &[], &["stage"])));
     }
 }

@@ -20,7 +20,7 @@ pub use names::{
 };
 
 pub use order::{
-    parse_order_by, sort_experiments, sort_models, sort_run_indices, sort_runs, sort_versions,
-    OrderKey,
+    parse_order_by, sort_alike, sort_experiments, sort_models, sort_run_indices, sort_runs,
+    sort_versions, OrderKey,
 };
 pub use page::{decode_page_token, encode_page_token, Page};

@@ -208,6 +208,14 @@ pub fn sort_runs(runs: &mut [Run], order: &[OrderKey]) {
     sort_by_keys(runs, &run_keys(order), run_value);
 }
 
+/// Whether `a` and `b` sort alike by every key of `order` and MLflow's tie-breaks: one put in
+/// place of the other keeps a sorted list sorted.
+pub fn sort_alike(a: &Run, b: &Run, order: &[OrderKey]) -> bool {
+    run_keys(order)
+        .iter()
+        .all(|key| run_value(a, key) == run_value(b, key))
+}
+
 /// Sorts positions into `runs` as [`sort_runs`] sorts the runs, leaving `runs` in place.
 pub fn sort_run_indices(runs: &[Run], indices: &mut [usize], order: &[OrderKey]) {
     let order = sorted_order(indices, &run_keys(order), |&i, key| {

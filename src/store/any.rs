@@ -34,8 +34,13 @@ impl Store for AnyStore {
         delegate!(self, s => s.run(run_id).await)
     }
 
-    async fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<Metric>, DomainError> {
-        delegate!(self, s => s.metric_history(run_id, key).await)
+    async fn metric_history(
+        &self,
+        run_id: &str,
+        key: &str,
+        from: usize,
+    ) -> Result<Vec<Metric>, DomainError> {
+        delegate!(self, s => s.metric_history(run_id, key, from).await)
     }
 
     async fn artifacts(&self, run_id: &str) -> Result<Vec<ArtifactFile>, DomainError> {

@@ -334,7 +334,12 @@ impl Store for IdbStore {
         value.map(|v| run_from_js(&v)).transpose()
     }
 
-    async fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<Metric>, DomainError> {
+    async fn metric_history(
+        &self,
+        run_id: &str,
+        key: &str,
+        from: usize,
+    ) -> Result<Vec<Metric>, DomainError> {
         let tx = self.transaction(&[CHUNKS], TransactionMode::Readonly)?;
         let store = tx
             .object_store(CHUNKS)
@@ -344,7 +349,7 @@ impl Store for IdbStore {
             store
                 .get_all()
                 .with_query::<JsValue, _>(KeyRange::Bound(
-                    key3(run_id, key, 0.0),
+                    key3(run_id, key, (from / CHUNK_POINTS) as f64),
                     false,
                     key3(run_id, key, f64::INFINITY),
                     false,
@@ -353,9 +358,12 @@ impl Store for IdbStore {
         )
         .await?;
         let mut points = Vec::new();
+        // Every chunk but the last is full: the first one read starts at a multiple of
+        // `CHUNK_POINTS`.
+        let mut skip = from % CHUNK_POINTS;
         for value in &chunks {
             let chunk = Chunk::from_js(value)?;
-            for i in 0..chunk.values.len() {
+            for i in std::mem::take(&mut skip).min(chunk.values.len())..chunk.values.len() {
                 points.push(Metric {
                     key: key.to_owned(),
                     value: chunk.values[i],

@@ -52,13 +52,19 @@ impl Store for MemStore {
         Ok(self.state.borrow().runs.get(run_id).cloned())
     }
 
-    async fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<Metric>, DomainError> {
+    async fn metric_history(
+        &self,
+        run_id: &str,
+        key: &str,
+        from: usize,
+    ) -> Result<Vec<Metric>, DomainError> {
         Ok(self
             .state
             .borrow()
             .histories
             .get(&(run_id.to_owned(), key.to_owned()))
-            .cloned()
+            .and_then(|points| points.get(from..))
+            .map(<[Metric]>::to_vec)
             .unwrap_or_default())
     }
 

@@ -70,8 +70,14 @@ pub trait Store {
     /// The runs of the given experiments, deleted ones included, without metric histories.
     async fn runs(&self, experiment_ids: &[String]) -> Result<Vec<Run>, DomainError>;
     async fn run(&self, run_id: &str) -> Result<Option<Run>, DomainError>;
-    /// Every point of one metric of a run, in the order logged.
-    async fn metric_history(&self, run_id: &str, key: &str) -> Result<Vec<Metric>, DomainError>;
+    /// The points of one metric of a run in the order logged, from the `from`th on (0 for
+    /// all of them): a reader that has the first `from` reads only what was appended since.
+    async fn metric_history(
+        &self,
+        run_id: &str,
+        key: &str,
+        from: usize,
+    ) -> Result<Vec<Metric>, DomainError>;
     /// Every artifact file of a run, sorted by path.
     async fn artifacts(&self, run_id: &str) -> Result<Vec<ArtifactFile>, DomainError>;
     async fn artifact(&self, run_id: &str, path: &str) -> Result<Option<Vec<u8>>, DomainError>;

@@ -133,6 +133,16 @@ impl ChangeSet {
                 .is_some_and(|keys| keys.as_ref().is_none_or(|k| k.contains(key)))
     }
 
+    /// Whether the history of `key` of `run_id` only grew: points were appended to it, and it
+    /// was not cleared or written anew. A reader holding it then reads only the new points.
+    pub fn appended_to(&self, run_id: &str, key: &str) -> bool {
+        !self.everything
+            && self
+                .metrics
+                .get(run_id)
+                .is_some_and(|keys| keys.as_ref().is_some_and(|k| k.contains(key)))
+    }
+
     /// Whether the artifacts of `owner` (a run or logged model id) changed.
     pub fn touches_artifacts(&self, owner: &str) -> bool {
         self.everything || self.artifacts.contains(owner)
@@ -171,6 +181,8 @@ mod tests {
         assert!(set.touches_history("r1", "loss"));
         assert!(!set.touches_history("r1", "acc"));
         assert!(!set.touches_history("r2", "loss"));
+        assert!(set.appended_to("r1", "loss"));
+        assert!(!set.appended_to("r1", "acc"));
         assert!(!set.touches_run("r1"));
         assert!(!set.touches_experiments());
         assert!(!set.touches_registry());
@@ -189,8 +201,14 @@ mod tests {
             run_id: "r1".into(),
         }]));
         assert!(set.touches_history("r1", "anything"));
+        assert!(
+            !set.appended_to("r1", "loss"),
+            "a cleared history is read anew"
+        );
+        assert!(set.appended_to("r2", "loss"));
         set.merge(ChangeSet::of(&[append("r1", &["x"])]));
         assert_eq!(set.metrics.get("r1"), Some(&None));
+        assert!(!ChangeSet::everything().appended_to("r2", "loss"));
         let experiment = Experiment {
             experiment_id: "7".into(),
             name: "e".into(),

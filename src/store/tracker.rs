@@ -182,7 +182,7 @@ impl<S: Store> Tracker<S> {
             for metric in &run.data.metrics {
                 history.extend(
                     self.store
-                        .metric_history(&run.info.run_id, &metric.key)
+                        .metric_history(&run.info.run_id, &metric.key, 0)
                         .await?,
                 );
             }
@@ -609,7 +609,18 @@ impl<S: Store> Tracker<S> {
         key: &str,
     ) -> Result<Vec<Metric>, DomainError> {
         self.run(run_id).await?;
-        self.store.metric_history(run_id, key).await
+        self.store.metric_history(run_id, key, 0).await
+    }
+
+    /// The points of a metric logged after its first `from`, in the order logged: what a
+    /// reader holding `from` points lacks. Empty if there are none (or no such run).
+    pub async fn metric_history_from(
+        &self,
+        run_id: &str,
+        key: &str,
+        from: usize,
+    ) -> Result<Vec<Metric>, DomainError> {
+        self.store.metric_history(run_id, key, from).await
     }
 
     // Artifacts.

@@ -354,6 +354,19 @@ pub async fn long_histories_keep_every_point<S: Store>(store: S) {
         assert_eq!(point.timestamp, 1_000_000 + i as i64);
         assert_eq!(point.value, 1.0 / (i + 1) as f64);
     }
+    // A reader holding the first `from` points reads just the rest, wherever chunks end.
+    for from in [0, 1, 8191, 8192, 8193, 16_384, 24_999, 25_000, 30_000] {
+        let rest = tracker
+            .metric_history_from(&run_id, "loss", from)
+            .await
+            .unwrap();
+        assert_eq!(rest, loss[from.min(loss.len())..], "from {from}");
+    }
+    assert!(tracker
+        .metric_history_from("no-such-run", "loss", 0)
+        .await
+        .unwrap()
+        .is_empty());
     let val = tracker.metric_history(&run_id, "val/loss").await.unwrap();
     assert_eq!(val.len(), total as usize);
     assert_eq!(val.last().unwrap().value, (total - 1) as f64);

@@ -116,4 +116,15 @@ test('the experiment page overlays the chosen runs, one card per metric', async 
   await expect(loss.getByTestId('chart-points')).toContainText('400 of 400 points drawn');
   await loss.getByTestId('chart-metric').getByRole('button').click();
   await expect(loss.getByTestId('chart-legend-item')).toHaveCount(2);
+
+  // Points logged meanwhile join their lines, beyond the steps drawn so far too.
+  await app.ok('POST', '/api/2.0/mlflow/runs/log-metric', { run_id: ids[0], key: 'loss', value: 0.5, timestamp: 3000, step: 150 });
+  await expect(loss.getByTestId('chart-points')).toContainText('of 201 points drawn');
+  await app.ok('POST', '/api/2.0/mlflow/runs/log-batch', {
+    run_id: ids[2],
+    metrics: [151, 152].map((step) => ({ key: 'loss', value: 0.01, timestamp: 3000 + step, step })),
+  });
+  await expect(loss.getByTestId('chart-points')).toContainText('of 203 points drawn');
+  await page.mouse.move(box.x + box.width - 20, box.y + 100);
+  await expect(loss.getByTestId('chart-tooltip')).toContainText('step 15');
 });

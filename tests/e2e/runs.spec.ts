@@ -72,6 +72,12 @@ test('runs logged through labbook.rest appear live, and survive a reload', async
     }
   }, runId);
   await expect(app.runRow(runId).locator('[data-column="metrics.loss"]')).toHaveText('0.1');
+  // A filter follows the values being logged: the run comes in when it starts to match.
+  await page.getByTestId('search-input').fill('metrics.loss < 0.05');
+  await expect(page.getByTestId('runs-no-match')).toBeVisible();
+  await app.ok('POST', '/api/2.0/mlflow/runs/log-metric', { run_id: runId, key: 'loss', value: 0.01, timestamp: Date.now(), step: 10 });
+  await expect(app.runRow(runId).locator('[data-column="metrics.loss"]')).toHaveText('0.01');
+  await page.getByTestId('search-input').fill('');
   await app.ok('POST', '/api/2.0/mlflow/runs/log-batch', {
     run_id: runId,
     params: [{ key: 'depth', value: '6' }],
@@ -84,7 +90,7 @@ test('runs logged through labbook.rest appear live, and survive a reload', async
   await app.reload();
   await expect(app.runRow(runId)).toContainText('FINISHED');
   const history = await app.ok('GET', `/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=loss`);
-  expect(history.metrics.map((m: any) => m.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  expect(history.metrics.map((m: any) => m.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   const fetched = await app.ok('GET', `/api/2.0/mlflow/runs/get?run_id=${runId}`);
   expect(fetched.run.data.params).toEqual([{ key: 'depth', value: '6' }]);
 });

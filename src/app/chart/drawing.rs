@@ -1,14 +1,14 @@
-//! What a metric chart draws, as plain data computed from the histories and the reader's
+//! What a metric chart draws, as plain data computed from its series and the reader's
 //! settings: each line's path decimated to the pixels available (smoothed too, when asked),
-//! ticks, NaN and ±inf marks, the points nearest a cursor, line names and the CSV of the data.
+//! ticks, NaN and ±inf marks, and pixels back to x values.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::draw::path;
+use super::series::{Series, XAxis};
 use crate::app::format;
-use crate::chart::{min_max, nearest, nice_ticks, smooth, LinearScale, LogScale, Point};
-use crate::codec::csv::CsvWriter;
-use crate::domain::Metric;
+use crate::chart::{min_max, nice_ticks, rounded_end, smooth, LinearScale, LogScale, Point};
 
 pub const WIDTH: f64 = 560.0;
 pub const HEIGHT: f64 = 240.0;
@@ -20,52 +20,11 @@ pub const BOTTOM: f64 = 28.0;
 pub const PLOT_X: (f64, f64) = (LEFT, WIDTH - RIGHT);
 /// The plot's rows of pixels, bottom to top.
 pub const PLOT_Y: (f64, f64) = (HEIGHT - BOTTOM, TOP);
-
-/// A run drawn on a chart.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChartRun {
-    pub run_id: String,
-    pub label: String,
-    /// When the run started (for the relative-time axis).
-    pub start_time: i64,
-}
-
-/// What the x axis shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum XAxis {
-    Step,
-    WallTime,
-    Relative,
-}
-
-impl XAxis {
-    /// The axis a value of the chart's x select names (`step`, `wall`, `relative`).
-    pub fn from_choice(choice: &str) -> XAxis {
-        match choice {
-            "wall" => XAxis::WallTime,
-            "relative" => XAxis::Relative,
-            _ => XAxis::Step,
-        }
-    }
-
-    fn of(self, metric: &Metric, start: i64) -> f64 {
-        match self {
-            XAxis::Step => metric.step as f64,
-            XAxis::WallTime => metric.timestamp as f64,
-            XAxis::Relative => (metric.timestamp - start) as f64 / 1000.0,
-        }
-    }
-
-    fn label(self, x: f64) -> String {
-        match self {
-            XAxis::Step => format::number(x),
-            XAxis::WallTime => format::time(x as i64),
-            XAxis::Relative => format!("{}s", format::number(x)),
-        }
-    }
-}
+/// About how many ticks the x axis has.
+const X_TICKS: usize = 5;
 
 /// The y axis, linear or logarithmic.
+#[derive(Debug, Clone, PartialEq)]
 enum YScale {
     Linear(LinearScale),
     Log(LogScale),
@@ -87,98 +46,6 @@ impl YScale {
     }
 }
 
-/// The chart's lines: for each metric drawn, one per run, as (run index, metric key).
-pub fn lines_of(keys: &[String], run_count: usize) -> Vec<(usize, String)> {
-    keys.iter()
-        .flat_map(|k| (0..run_count).map(move |r| (r, k.clone())))
-        .collect()
-}
-
-/// The metrics among `choices` that can still be added to a chart drawing `drawn`.
-pub fn addable(choices: &[String], drawn: &[String]) -> Vec<String> {
-    choices
-        .iter()
-        .filter(|c| !drawn.contains(c))
-        .cloned()
-        .collect()
-}
-
-/// A line's name in the legend and tooltip: the run, the metric, or both when the chart has
-/// several of each.
-pub fn line_label(run: &ChartRun, key: &str, runs: usize, keys: usize) -> String {
-    match (runs > 1, keys > 1) {
-        (_, false) => run.label.clone(),
-        (false, true) => key.to_owned(),
-        (true, true) => format!("{} · {key}", run.label),
-    }
-}
-
-/// The chart's data as CSV: run, metric, step, timestamp, value (NaN and ±inf as MLflow writes
-/// them), for each line (a run's metric) with its history.
-pub fn csv(lines: &[(&ChartRun, &str)], histories: &[Vec<Metric>]) -> String {
-    let mut out = CsvWriter::new();
-    out.row(["run_id", "key", "step", "timestamp", "value"]);
-    for ((run, key), history) in lines.iter().zip(histories) {
-        for m in history {
-            out.row([
-                run.run_id.clone(),
-                (*key).to_owned(),
-                m.step.to_string(),
-                m.timestamp.to_string(),
-                m.value.to_string(),
-            ]);
-        }
-    }
-    out.finish()
-}
-
-/// One line's history in x order: finite points with where each is in the history, and the
-/// non-finite ones to mark.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Series {
-    points: Vec<Point>,
-    sources: Vec<usize>,
-    marks: Vec<Point>,
-}
-
-impl Series {
-    /// `history` placed on `axis`, for a run that started at `start_time`.
-    pub fn of(history: &[Metric], axis: XAxis, start_time: i64) -> Series {
-        let mut finite: Vec<(Point, usize)> = Vec::with_capacity(history.len());
-        let mut marks = Vec::new();
-        for (i, m) in history.iter().enumerate() {
-            let x = axis.of(m, start_time);
-            if m.value.is_finite() {
-                finite.push(((x, m.value), i));
-            } else {
-                marks.push((x, m.value));
-            }
-        }
-        finite.sort_by(|a, b| a.0 .0.total_cmp(&b.0 .0));
-        let (points, sources) = finite.into_iter().unzip();
-        Series {
-            points,
-            sources,
-            marks,
-        }
-    }
-
-    /// Every point of the history, finite or not.
-    pub fn len(&self) -> usize {
-        self.points.len() + self.marks.len()
-    }
-}
-
-/// For each line shown (not `hidden`), its index and where in its history the point nearest
-/// to `x` is.
-pub fn nearest_points(all: &[Series], hidden: &HashSet<usize>, x: f64) -> Vec<(usize, usize)> {
-    all.iter()
-        .enumerate()
-        .filter(|(i, _)| !hidden.contains(i))
-        .filter_map(|(i, s)| nearest(&s.points, x).map(|n| (i, s.sources[n])))
-        .collect()
-}
-
 /// How the reader asked the chart to be drawn.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Look {
@@ -191,12 +58,49 @@ pub struct Look {
     pub log_y: bool,
 }
 
-/// What the chart draws, in pixels.
+/// One line as drawn: its paths, and the series they were drawn from.
+#[derive(Debug, Clone)]
+pub struct LineDrawing {
+    /// Its index among the chart's lines.
+    pub index: usize,
+    /// Its path (faint when smoothing).
+    pub raw: Arc<str>,
+    /// Its smoothed path (empty without smoothing).
+    pub smoothed: Arc<str>,
+    series: Arc<Series>,
+    drawn: usize,
+    /// The smallest, the largest and the smallest positive y of its points drawn.
+    ys: [f64; 3],
+}
+
+/// The scales the paths of a drawing are in, and what they were drawn for.
 #[derive(Debug, Clone, PartialEq)]
+struct Frame {
+    axis: XAxis,
+    look: Look,
+    xs: LinearScale,
+    ys: YScale,
+}
+
+/// One line's points decimated to the plot's columns, before they are put in pixels.
+struct Decimated {
+    raw: Vec<Point>,
+    smoothed: Vec<Point>,
+    /// As [`LineDrawing`]'s.
+    ys: [f64; 3],
+}
+
+/// What the chart draws, in pixels.
+///
+/// A line whose series is unchanged keeps its paths from the drawing before when the scales
+/// are the same, so a point logged to one of a hundred runs draws one path again, not a
+/// hundred. The x axis ends a little past the data (see [`rounded_end`]) so that it stays put
+/// while a line grows.
+#[derive(Debug, Clone)]
 pub struct Drawing {
-    /// Per line shown: its index among the chart's lines, its path (faint when smoothing)
-    /// and its smoothed path (when smoothing).
-    pub lines: Vec<(usize, String, String)>,
+    /// The lines shown, in order.
+    pub lines: Vec<LineDrawing>,
+    frame: Frame,
     pub x_ticks: Vec<(f64, String)>,
     pub y_ticks: Vec<(f64, String)>,
     /// NaN and ±inf: where, and the value.
@@ -207,64 +111,132 @@ pub struct Drawing {
     pub x_range: (f64, f64),
 }
 
+/// The smallest, the largest and the smallest positive y of `points` within `x_range`.
+fn y_extremes(points: &[Point], x_range: (f64, f64)) -> [f64; 3] {
+    let mut out = [f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY];
+    for &(x, y) in points {
+        if x >= x_range.0 && x <= x_range.1 {
+            out[0] = out[0].min(y);
+            out[1] = out[1].max(y);
+            if y > 0.0 {
+                out[2] = out[2].min(y);
+            }
+        }
+    }
+    out
+}
+
 impl Drawing {
     /// Everything drawn of `all` on `axis` as `look` asks: at most two points per pixel
-    /// column per path, whatever the histories' length.
-    pub fn of(all: &[Series], axis: XAxis, look: &Look) -> Drawing {
-        let shown: Vec<(usize, &Series)> = all
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !look.hidden.contains(i))
+    /// column per path, whatever the histories' length. The lines of `before` whose series
+    /// are still the same are kept as they were drawn when its frame still fits.
+    pub fn of(all: &[Arc<Series>], axis: XAxis, look: &Look, before: Option<&Drawing>) -> Drawing {
+        let shown: Vec<usize> = (0..all.len())
+            .filter(|i| !look.hidden.contains(i))
             .collect();
-        let full = LinearScale::fit(
-            shown
-                .iter()
-                .flat_map(|(_, s)| s.points.iter().chain(s.marks.iter()).map(|p| p.0)),
-            PLOT_X,
-        );
-        let x_range = look.zoom.unwrap_or(full.domain);
+        let full = LinearScale::fit(shown.iter().flat_map(|&i| all[i].x_extent()), PLOT_X).domain;
+        let x_range = look
+            .zoom
+            .unwrap_or((full.0, rounded_end(full.0, full.1, X_TICKS)));
         let xs = LinearScale {
             domain: x_range,
             range: PLOT_X,
         };
         let columns = (PLOT_X.1 - PLOT_X.0) as usize;
-        let decimated: Vec<(usize, Vec<Point>, Vec<Point>)> = shown
-            .iter()
-            .map(|(i, s)| {
-                let raw = min_max(&s.points, x_range, columns);
-                let smoothed = if look.weight > 0.0 {
-                    let ys: Vec<f64> = s.points.iter().map(|p| p.1).collect();
-                    let points: Vec<Point> = s
-                        .points
-                        .iter()
-                        .zip(smooth(&ys, look.weight))
-                        .map(|(p, y)| (p.0, y))
-                        .collect();
-                    min_max(&points, x_range, columns)
-                } else {
-                    Vec::new()
-                };
-                (*i, raw, smoothed)
-            })
-            .collect();
-        let visible_ys = decimated
-            .iter()
-            .flat_map(|(_, raw, _)| raw.iter())
-            .filter(|p| p.0 >= x_range.0 && p.0 <= x_range.1)
-            .map(|p| p.1);
-        let ys = if look.log_y {
-            YScale::Log(LogScale::fit(visible_ys, PLOT_Y))
-        } else {
-            YScale::Linear(LinearScale::fit(visible_ys, PLOT_Y))
+        let decimate = |s: &Series| {
+            let raw = min_max(&s.points, x_range, columns);
+            let smoothed = if look.weight > 0.0 {
+                let ys: Vec<f64> = s.points.iter().map(|p| p.1).collect();
+                let points: Vec<Point> = s
+                    .points
+                    .iter()
+                    .zip(smooth(&ys, look.weight))
+                    .map(|(p, y)| (p.0, y))
+                    .collect();
+                min_max(&points, x_range, columns)
+            } else {
+                Vec::new()
+            };
+            let ys = y_extremes(&raw, x_range);
+            Decimated { raw, smoothed, ys }
         };
-        let to_pixels = |points: &[Point]| {
+        let fit_y = |extremes: &mut dyn Iterator<Item = f64>| {
+            if look.log_y {
+                YScale::Log(LogScale::fit(extremes, PLOT_Y))
+            } else {
+                YScale::Linear(LinearScale::fit(extremes, PLOT_Y))
+            }
+        };
+        // The lines of `before` whose series are the same keep their paths when it was drawn
+        // alike, on the same x interval ...
+        let mut kept = before.filter(|b| {
+            b.frame.axis == axis && b.frame.look == *look && b.frame.xs.domain == x_range
+        });
+        let same = |i: usize, kept: Option<&Drawing>| {
+            kept.and_then(|b| b.line(i))
+                .filter(|l| Arc::ptr_eq(&l.series, &all[i]))
+                .cloned()
+        };
+        let mut fresh: Vec<Option<Decimated>> = shown
+            .iter()
+            .map(|&i| same(i, kept).is_none().then(|| decimate(&all[i])))
+            .collect();
+        let extremes = |fresh: &[Option<Decimated>], kept: Option<&Drawing>| -> Vec<f64> {
+            shown
+                .iter()
+                .zip(fresh)
+                .flat_map(|(&i, f)| match f {
+                    Some(d) => d.ys,
+                    None => same(i, kept).map_or([f64::NAN; 3], |l| l.ys),
+                })
+                .collect()
+        };
+        let mut ys = fit_y(&mut extremes(&fresh, kept).into_iter());
+        // ... and the same y scale.
+        if let Some(b) = kept {
+            if b.frame.ys != ys {
+                kept = None;
+                for (f, &i) in fresh.iter_mut().zip(&shown) {
+                    if f.is_none() {
+                        *f = Some(decimate(&all[i]));
+                    }
+                }
+                ys = fit_y(&mut extremes(&fresh, None).into_iter());
+            }
+        }
+        let frame = match kept {
+            Some(b) => b.frame.clone(),
+            None => Frame {
+                axis,
+                look: look.clone(),
+                xs,
+                ys: ys.clone(),
+            },
+        };
+        let to_pixels = |points: &[Point]| -> Arc<str> {
             path(
                 points
                     .iter()
-                    .map(|&(x, y)| ys.map(y).map(|py| (xs.map(x), py))),
+                    .map(|&(x, y)| frame.ys.map(y).map(|py| (frame.xs.map(x), py))),
             )
+            .into()
         };
-        let x_ticks = nice_ticks(x_range.0, x_range.1, 5)
+        let lines: Vec<LineDrawing> = shown
+            .iter()
+            .zip(fresh)
+            .filter_map(|(&index, f)| match f {
+                None => same(index, kept),
+                Some(Decimated { raw, smoothed, ys }) => Some(LineDrawing {
+                    index,
+                    raw: to_pixels(&raw),
+                    smoothed: to_pixels(&smoothed),
+                    series: Arc::clone(&all[index]),
+                    drawn: raw.len() + smoothed.len(),
+                    ys,
+                }),
+            })
+            .collect();
+        let x_ticks = nice_ticks(x_range.0, x_range.1, X_TICKS)
             .into_iter()
             .map(|t| (xs.map(t), axis.label(t)))
             .collect();
@@ -275,7 +247,7 @@ impl Drawing {
             .collect();
         let marks = shown
             .iter()
-            .flat_map(|(_, s)| s.marks.iter())
+            .flat_map(|&i| all[i].marks.iter())
             .filter(|p| p.0 >= x_range.0 && p.0 <= x_range.1)
             .map(|&(x, v)| {
                 let y = if v == f64::INFINITY {
@@ -287,11 +259,9 @@ impl Drawing {
             })
             .collect();
         Drawing {
-            drawn: decimated.iter().map(|(_, r, s)| r.len() + s.len()).sum(),
-            lines: decimated
-                .iter()
-                .map(|(i, raw, smoothed)| (*i, to_pixels(raw), to_pixels(smoothed)))
-                .collect(),
+            drawn: lines.iter().map(|l| l.drawn).sum(),
+            lines,
+            frame,
             x_ticks,
             y_ticks,
             marks,
@@ -299,9 +269,9 @@ impl Drawing {
         }
     }
 
-    /// The paths of line `index`, if it is shown.
-    pub fn line(&self, index: usize) -> Option<&(usize, String, String)> {
-        self.lines.iter().find(|l| l.0 == index)
+    /// How line `index` is drawn, if it is shown.
+    pub fn line(&self, index: usize) -> Option<&LineDrawing> {
+        self.lines.iter().find(|l| l.index == index)
     }
 
     /// Pixels across the plot back to an x value of the interval shown, if inside the plot.
@@ -332,47 +302,60 @@ impl Drawing {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn history(values: &[f64]) -> Vec<Metric> {
-        values
-            .iter()
-            .enumerate()
-            .map(|(step, &value)| Metric {
-                key: "loss".into(),
-                value,
-                timestamp: 1000 + step as i64 * 10,
-                step: step as i64,
-            })
-            .collect()
-    }
+    use crate::app::chart::series::tests::series;
 
     #[test]
-    fn series_keep_finite_points_in_x_order_and_mark_the_rest() {
-        let mut points = history(&[3.0, f64::NAN, 1.0]);
-        points.swap(0, 2);
-        let series = Series::of(&points, XAxis::Step, 0);
-        assert_eq!(series.points, [(0.0, 3.0), (2.0, 1.0)]);
-        assert_eq!(series.sources, [2, 0]);
-        assert_eq!(series.len(), 3);
-        let relative = Series::of(&history(&[1.0, 2.0]), XAxis::Relative, 1000);
-        assert_eq!(relative.points, [(0.0, 1.0), (0.01, 2.0)]);
-        assert_eq!(XAxis::from_choice("wall"), XAxis::WallTime);
-        assert_eq!(XAxis::from_choice("anything"), XAxis::Step);
+    fn points_appended_to_one_line_draw_that_line_alone() {
+        let steady = series(&[0.0, 4.0, 2.0, 3.0]);
+        let growing = |n: usize| series(&(0..n).map(|i| (i % 4) as f64 / 2.0).collect::<Vec<_>>());
+        let both = |n: usize| [Arc::clone(&steady), growing(n)];
+        let look = Look::default();
+        let first = Drawing::of(&both(101), XAxis::Step, &look, None);
+        assert_eq!(first.x_range, (0.0, 100.0));
+        // One more point stays within the x axis, which ends a little past the data, and
+        // within y: only the line that grew is drawn again.
+        let next = Drawing::of(&both(102), XAxis::Step, &look, Some(&first));
+        assert_eq!(next.x_range, (0.0, 105.0));
+        let again = Drawing::of(&both(103), XAxis::Step, &look, Some(&next));
+        assert_eq!(again.x_range, (0.0, 105.0));
+        assert!(Arc::ptr_eq(&next.lines[0].raw, &again.lines[0].raw));
+        assert!(!Arc::ptr_eq(&next.lines[1].raw, &again.lines[1].raw));
+        // What is kept is what a drawing from scratch draws.
+        let fresh = Drawing::of(&both(103), XAxis::Step, &look, None);
+        for i in 0..2 {
+            assert_eq!(fresh.lines[i].raw, again.lines[i].raw);
+        }
+        // Wider, drawn otherwise, or taller: every line is drawn again.
+        let wide = Drawing::of(&both(150), XAxis::Step, &look, Some(&again));
+        assert!(!Arc::ptr_eq(&again.lines[0].raw, &wide.lines[0].raw));
+        let log = Look {
+            log_y: true,
+            ..Look::default()
+        };
+        let logged = Drawing::of(&both(150), XAxis::Step, &log, Some(&wide));
+        assert!(!Arc::ptr_eq(&wide.lines[0].raw, &logged.lines[0].raw));
+        let mut spiking: Vec<f64> = (0..149).map(|i| (i % 4) as f64 / 2.0).collect();
+        spiking.push(40.0);
+        let spiked = Drawing::of(
+            &[Arc::clone(&steady), series(&spiking)],
+            XAxis::Step,
+            &look,
+            Some(&wide),
+        );
+        assert_eq!(spiked.x_range, wide.x_range);
+        assert!(!Arc::ptr_eq(&wide.lines[0].raw, &spiked.lines[0].raw));
     }
 
     #[test]
     fn drawings_show_what_is_not_hidden_and_mark_nan() {
-        let all = [
-            Series::of(&history(&[1.0, f64::NAN, 3.0]), XAxis::Step, 0),
-            Series::of(&history(&[5.0, 6.0, 7.0, 8.0]), XAxis::Step, 0),
-        ];
+        let all = [series(&[1.0, f64::NAN, 3.0]), series(&[5.0, 6.0, 7.0, 8.0])];
         let look = Look {
             hidden: HashSet::from([1]),
             ..Look::default()
         };
-        let drawing = Drawing::of(&all, XAxis::Step, &look);
+        let drawing = Drawing::of(&all, XAxis::Step, &look, None);
         assert_eq!(drawing.lines.len(), 1);
-        assert!(drawing.line(0).is_some_and(|l| l.2.is_empty()));
+        assert!(drawing.line(0).is_some_and(|l| l.smoothed.is_empty()));
         assert!(drawing.line(1).is_none());
         assert_eq!(drawing.x_range, (0.0, 2.0));
         assert_eq!(drawing.drawn, 2);
@@ -390,51 +373,11 @@ mod tests {
                 zoom: Some((1.0, 3.0)),
                 ..Look::default()
             },
+            None,
         );
         assert_eq!(smoothed.x_range, (1.0, 3.0));
-        assert!(smoothed.lines.iter().all(|l| !l.2.is_empty()));
+        assert!(smoothed.lines.iter().all(|l| !l.smoothed.is_empty()));
         assert_eq!(smoothed.zoom_of(1.0, 1.001), None, "a click does not zoom");
         assert_eq!(smoothed.zoom_of(2.5, 1.5), Some((1.5, 2.5)));
-    }
-
-    #[test]
-    fn the_cursor_finds_each_shown_line_s_nearest_point() {
-        let all = [
-            Series::of(&history(&[1.0, 2.0, 3.0]), XAxis::Step, 0),
-            Series::of(&history(&[1.0, 2.0]), XAxis::Step, 0),
-        ];
-        assert_eq!(nearest_points(&all, &HashSet::new(), 1.8), [(0, 2), (1, 1)]);
-        assert_eq!(nearest_points(&all, &HashSet::from([0]), 0.2), [(1, 0)]);
-    }
-
-    #[test]
-    fn lines_are_named_by_what_tells_them_apart() {
-        let run = ChartRun {
-            run_id: "r".into(),
-            label: "fit".into(),
-            start_time: 0,
-        };
-        assert_eq!(line_label(&run, "loss", 3, 1), "fit");
-        assert_eq!(line_label(&run, "loss", 1, 2), "loss");
-        assert_eq!(line_label(&run, "loss", 2, 2), "fit · loss");
-        assert_eq!(
-            lines_of(&["a".into(), "b".into()], 2),
-            [
-                (0, "a".to_owned()),
-                (1, "a".to_owned()),
-                (0, "b".to_owned()),
-                (1, "b".to_owned())
-            ]
-        );
-        let keys = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            addable(&keys(&["loss", "acc", "lr"]), &keys(&["loss", "lr"])),
-            ["acc"]
-        );
-        let text = csv(&[(&run, "loss")], &[history(&[0.5, f64::NAN])]);
-        assert_eq!(
-            text,
-            "run_id,key,step,timestamp,value\nr,loss,0,1000,0.5\nr,loss,1,1010,NaN\n"
-        );
     }
 }

@@ -7,19 +7,48 @@
 //! reader is doing (zoom, hover, drag, settings) and the SVG elements.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::draw::colour;
-use super::drawing::{
-    addable, csv, line_label, lines_of, nearest_points, ChartRun, Drawing, Look, Series, XAxis,
-    BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH,
-};
+use super::drawing::{Drawing, Look, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
+use super::series::{addable, csv, line_label, lines_of, nearest_points, ChartRun, Series, XAxis};
 use crate::app::format;
 use crate::app::use_app;
 use crate::app::widgets::ExportButtons;
 use crate::domain::Metric;
+
+/// Each line's history and its series on `axis`.
+#[derive(Debug, Clone)]
+struct Placed {
+    axis: XAxis,
+    lines: Vec<(Arc<Vec<Metric>>, Arc<Series>)>,
+}
+
+impl Placed {
+    /// Whether `b` holds other series than `a` (the same ones are the same values).
+    fn changed(a: Option<&Placed>, b: Option<&Placed>) -> bool {
+        match (a, b) {
+            (Some(a), Some(b)) => {
+                let series = |p: &Placed| {
+                    p.lines
+                        .iter()
+                        .map(|(_, s)| Arc::clone(s))
+                        .collect::<Vec<_>>()
+                };
+                !same_series(&series(a), &series(b))
+            }
+            _ => true,
+        }
+    }
+}
+
+/// Whether two lists hold the very same series.
+fn same_series(a: &[Arc<Series>], b: &[Arc<Series>]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y))
+}
 
 /// The chart of metric `key` for `runs`; `choices` are the other metrics the reader may add to
 /// it.
@@ -35,9 +64,11 @@ pub fn MetricChart(
     // The metrics drawn, the first being `key`; each run's line of each, metric by metric.
     let keys = RwSignal::new(vec![key.clone()]);
     let lines = Memo::new(move |_| keys.with(|keys| lines_of(keys, run_count)));
-    // Each line's history: all of them read when the lines change, and then only those a
-    // write touched, read again in place (the others are kept as they are).
-    let histories = RwSignal::new_local(None::<Vec<Vec<Metric>>>);
+    // Each line's history: all of them read when the lines change; then, of those a write
+    // touched, only the points appended are read and added (or the whole history again, when
+    // it was written anew). The others stay the same values, so nothing derived from them is
+    // made again.
+    let histories = RwSignal::new_local(None::<Vec<Arc<Vec<Metric>>>>);
     let wanted = move || -> Vec<(String, String)> {
         lines.with_untracked(|lines| {
             runs.with_value(|runs| {
@@ -58,7 +89,9 @@ pub fn MetricChart(
         leptos::task::spawn_local(async move {
             let mut all = Vec::with_capacity(wanted.len());
             for (id, key) in &wanted {
-                all.push(tracker.metric_history(id, key).await.unwrap_or_default());
+                all.push(Arc::new(
+                    tracker.metric_history(id, key).await.unwrap_or_default(),
+                ));
             }
             if generation.get_value() == mine {
                 histories.set(Some(all));
@@ -67,9 +100,10 @@ pub fn MetricChart(
     });
     Effect::new(move |_| {
         let wanted = wanted();
-        let touched: Vec<usize> = app.notice.with(|n| {
+        let touched: Vec<(usize, bool)> = app.notice.with(|n| {
             (0..wanted.len())
                 .filter(|&i| n.changes.touches_history(&wanted[i].0, &wanted[i].1))
+                .map(|i| (i, n.changes.appended_to(&wanted[i].0, &wanted[i].1)))
                 .collect()
         });
         if touched.is_empty() {
@@ -79,21 +113,40 @@ pub fn MetricChart(
         let mine = generation.get_value();
         leptos::task::spawn_local(async move {
             let mut fresh = Vec::with_capacity(touched.len());
-            for &i in &touched {
+            for &(i, appended) in &touched {
                 let (id, key) = &wanted[i];
-                fresh.push((i, tracker.metric_history(id, key).await.unwrap_or_default()));
+                let from = match appended {
+                    true => histories.with_untracked(|h| {
+                        h.as_ref().and_then(|h| h.get(i)).map_or(0, |h| h.len())
+                    }),
+                    false => 0,
+                };
+                let points = tracker
+                    .metric_history_from(id, key, from)
+                    .await
+                    .unwrap_or_default();
+                fresh.push((i, from, points));
             }
-            if generation.get_value() == mine {
-                histories.update(|all| {
-                    if let Some(all) = all {
-                        for (i, history) in fresh {
-                            if let Some(slot) = all.get_mut(i) {
-                                *slot = history;
-                            }
-                        }
+            if generation.get_value() != mine
+                || fresh.iter().all(|(_, from, p)| *from > 0 && p.is_empty())
+            {
+                return;
+            }
+            histories.update(|all| {
+                let Some(all) = all else {
+                    return;
+                };
+                for (i, from, points) in fresh {
+                    let Some(slot) = all.get_mut(i) else {
+                        continue;
+                    };
+                    if from == 0 {
+                        *slot = Arc::new(points);
+                    } else if slot.len() == from && !points.is_empty() {
+                        Arc::make_mut(slot).extend(points);
                     }
-                });
-            }
+                }
+            });
         });
     });
     let label_of = move |i: usize| -> String {
@@ -113,32 +166,70 @@ pub fn MetricChart(
     let hover = RwSignal::new(None::<f64>);
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
 
-    let series = Memo::new(move |_| {
-        let axis = x_axis.get();
-        histories.with(|h| {
-            let h = h.as_deref().unwrap_or_default();
-            lines.with(|lines| {
-                runs.with_value(|runs| {
-                    lines
-                        .iter()
-                        .zip(h)
-                        .map(|((r, _), history)| Series::of(history, axis, runs[*r].start_time))
-                        .collect::<Vec<_>>()
+    // Each line's series on the axis, made again only for the histories that changed.
+    let placed = Memo::new_with_compare(
+        move |before: Option<&Placed>| {
+            let axis = x_axis.get();
+            histories.with(|h| {
+                let h = h.as_deref().unwrap_or_default();
+                lines.with(|lines| {
+                    runs.with_value(|runs| {
+                        let lines = lines
+                            .iter()
+                            .zip(h)
+                            .enumerate()
+                            .map(|(i, ((r, _), history))| {
+                                let same = before
+                                    .filter(|b| b.axis == axis)
+                                    .and_then(|b| b.lines.get(i))
+                                    .filter(|(was, _)| Arc::ptr_eq(was, history));
+                                match same {
+                                    Some(line) => line.clone(),
+                                    None => (
+                                        Arc::clone(history),
+                                        Arc::new(Series::of(history, axis, runs[*r].start_time)),
+                                    ),
+                                }
+                            })
+                            .collect();
+                        Placed { axis, lines }
+                    })
                 })
             })
-        })
-    });
-    // Everything drawn, recomputed when data, zoom or settings change.
-    let drawing = Memo::new(move |_| {
-        let look = Look {
-            hidden: hidden.get(),
-            zoom: zoom.get(),
-            weight: weight.get(),
-            log_y: log_y.get(),
-        };
-        // The series follow the axis already.
-        series.with(|all| Drawing::of(all, x_axis.get_untracked(), &look))
-    });
+        },
+        Placed::changed,
+    );
+    let series = Memo::new_with_compare(
+        move |_| {
+            placed.with(|p| {
+                p.lines
+                    .iter()
+                    .map(|(_, s)| Arc::clone(s))
+                    .collect::<Vec<_>>()
+            })
+        },
+        |a, b| a.is_none_or(|a| b.is_none_or(|b| !same_series(a, b))),
+    );
+    // Everything drawn, recomputed when data, zoom or settings change; the lines whose series
+    // are unchanged keep their paths when they can (see `Drawing`).
+    let drawing = Memo::new_with_compare(
+        move |before: Option<&Drawing>| {
+            let look = Look {
+                hidden: hidden.get(),
+                zoom: zoom.get(),
+                weight: weight.get(),
+                log_y: log_y.get(),
+            };
+            // The series follow the axis already.
+            series.with(|all| Drawing::of(all, x_axis.get_untracked(), &look, before))
+        },
+        |_, _| true,
+    );
+
+    // The axes and marks change far less often than the lines: they are drawn again only
+    // when they change.
+    let ticks = Memo::new(move |_| drawing.with(|d| (d.x_ticks.clone(), d.y_ticks.clone())));
+    let marks = Memo::new(move |_| drawing.with(|d| d.marks.clone()));
 
     let data_x = move |client_x: f64| -> Option<f64> {
         let svg = svg_ref.get_untracked()?;
@@ -234,7 +325,7 @@ pub fn MetricChart(
                         </select>
                     })
                 }}
-                <span class="muted" data-testid="chart-points">{move || drawing.with(|d| format!(" {} of {} points drawn", d.drawn, series.with(|all| all.iter().map(Series::len).sum::<usize>())))}</span>
+                <span class="muted" data-testid="chart-points">{move || drawing.with(|d| format!(" {} of {} points drawn", d.drawn, series.with(|all| all.iter().map(|s| s.len()).sum::<usize>())))}</span>
                 <span class="controls">
                     <select data-testid="chart-x" on:change=move |ev| {
                         zoom.set(None);
@@ -279,12 +370,12 @@ pub fn MetricChart(
                 }
                 on:dblclick=move |_| zoom.set(None)>
                 <rect class="plot" x=LEFT y=TOP width=WIDTH - LEFT - RIGHT height=HEIGHT - TOP - BOTTOM/>
-                {move || drawing.with(|d| {
-                    let y_ticks = d.y_ticks.iter().map(|(y, label)| view! {
+                {move || ticks.with(|(x_ticks, y_ticks)| {
+                    let y_ticks = y_ticks.iter().map(|(y, label)| view! {
                         <line class="grid" x1=LEFT x2=WIDTH - RIGHT y1=*y y2=*y/>
                         <text class="tick" x=LEFT - 4.0 y=*y + 3.0 text-anchor="end">{label.clone()}</text>
                     }).collect_view();
-                    let x_ticks = d.x_ticks.iter().map(|(x, label)| view! {
+                    let x_ticks = x_ticks.iter().map(|(x, label)| view! {
                         <text class="tick" x=*x y=HEIGHT - BOTTOM + 16.0 text-anchor="middle">{label.clone()}</text>
                     }).collect_view();
                     view! {
@@ -292,20 +383,21 @@ pub fn MetricChart(
                         {x_ticks}
                     }
                 })}
-                // Lines stay the same elements from one drawing to the next; only their path
-                // changes, and hovering the legend only changes classes.
-                <For each=move || drawing.with(|d| d.lines.iter().map(|l| l.0).collect::<Vec<usize>>()) key=|i| *i let:i>
+                // Lines stay the same elements from one drawing to the next; a path is set
+                // again only when it was drawn again, and hovering the legend only changes
+                // classes.
+                <For each=move || drawing.with(|d| d.lines.iter().map(|l| l.index).collect::<Vec<usize>>()) key=|i| *i let:i>
                     <path class="line" style=format!("stroke:{}", colour(i))
-                        class:raw=move || drawing.with(|d| d.line(i).is_some_and(|l| !l.2.is_empty()))
+                        class:raw=move || { weight.get() > 0.0 }
                         class:focus=move || highlighted.get() == Some(i)
                         class:dim=move || highlighted.get().is_some_and(|f| f != i)
-                        d=move || drawing.with(|d| d.line(i).map(|l| l.1.clone()).unwrap_or_default())/>
+                        d=move || drawing.with(|d| d.line(i).map(|l| Arc::clone(&l.raw)))/>
                     <path class="line smoothed" style=format!("stroke:{}", colour(i))
                         class:focus=move || highlighted.get() == Some(i)
                         class:dim=move || highlighted.get().is_some_and(|f| f != i)
-                        d=move || drawing.with(|d| d.line(i).map(|l| l.2.clone()).unwrap_or_default())/>
+                        d=move || drawing.with(|d| d.line(i).map(|l| Arc::clone(&l.smoothed)))/>
                 </For>
-                {move || drawing.with(|d| d.marks.iter().map(|(x, y, label)| view! {
+                {move || marks.with(|marks| marks.iter().map(|(x, y, label)| view! {
                     <text class="nonfinite" data-testid="chart-nonfinite" x=*x y=*y text-anchor="middle">
                         "▲"<title>{label.clone()}</title>
                     </text>

@@ -6,7 +6,8 @@ pub mod draw;
 mod drawing;
 mod metric_chart;
 mod run_charts;
+mod series;
 
-pub use drawing::ChartRun;
 pub use metric_chart::MetricChart;
 pub use run_charts::RunCharts;
+pub use series::ChartRun;

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::drawing::ChartRun;
 use super::metric_chart::MetricChart;
+use super::series::ChartRun;
 
 /// Renders its children once they first come on screen (or near it), so a page of many charts
 /// only draws those the reader gets to.

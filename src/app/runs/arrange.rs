@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::domain::{Run, DATASET_CONTEXT_TAG};
-use crate::search::{parse_order_by, sort_run_indices, Filter, Target};
+use crate::search::{parse_order_by, sort_alike, sort_run_indices, Filter, OrderKey, Target};
 
 /// One line of the table: a run, how deep it sits in the tree, and how many children it has.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +89,28 @@ pub struct Shown {
     pub groups: Vec<Group>,
 }
 
+fn order_of(sort: &[String]) -> Vec<OrderKey> {
+    sort.iter()
+        .filter_map(|c| parse_order_by(Target::Runs, c).ok())
+        .collect()
+}
+
+/// Whether `new` in the place of `old` (the same run, written again) leaves what [`arrange`]
+/// shows as it was: it matches the filter as before, sorts alike, falls in the same groups and
+/// has the same parent. Logging a metric to one run then costs the table no re-arranging.
+pub fn keeps_arrangement(
+    old: &Run,
+    new: &Run,
+    filter: &Filter,
+    sort: &[String],
+    group: Option<&GroupBy>,
+) -> bool {
+    filter.matches_run(old) == filter.matches_run(new)
+        && sort_alike(old, new, &order_of(sort))
+        && group.is_none_or(|g| g.values(old) == g.values(new))
+        && old.parent_run_id() == new.parent_run_id()
+}
+
 /// Filters and sorts `runs`; then either groups them (groups in order of their value, runs
 /// without one last) or nests children under their parents (when both match), showing what
 /// is in `expanded`.
@@ -99,10 +121,7 @@ pub fn arrange(
     expanded: &HashSet<String>,
     group: Option<&GroupBy>,
 ) -> Shown {
-    let order: Vec<_> = sort
-        .iter()
-        .filter_map(|c| parse_order_by(Target::Runs, c).ok())
-        .collect();
+    let order = order_of(sort);
     let mut matching: Vec<usize> = (0..runs.len())
         .filter(|&i| filter.matches_run(&runs[i]))
         .collect();
@@ -341,5 +360,55 @@ mod tests {
         );
         assert_eq!(GroupBy::parse("datasets.other"), None);
         assert_eq!(GroupBy::parse("metrics.rmse"), None);
+    }
+
+    #[test]
+    fn a_run_written_again_keeps_the_arrangement_unless_what_places_it_changed() {
+        let keeps = |old: &Run, new: &Run, filter: &str, sort: &[&str], group: Option<&str>| {
+            let filter = Filter::parse(Target::Runs, filter).expect("a valid filter");
+            let sort: Vec<String> = sort.iter().map(|s| (*s).to_owned()).collect();
+            keeps_arrangement(
+                old,
+                new,
+                &filter,
+                &sort,
+                GroupBy::parse(group.unwrap_or("")).as_ref(),
+            )
+        };
+        let old = run("a", &[("model", "tree")], &[("rmse", 0.5), ("loss", 1.0)]);
+        let new = run("a", &[("model", "tree")], &[("rmse", 0.5), ("loss", 0.9)]);
+        assert!(keeps(&old, &new, "", &[], None));
+        assert!(keeps(
+            &old,
+            &new,
+            "metrics.rmse < 1",
+            &["metrics.rmse DESC"],
+            Some("params.model")
+        ));
+        assert!(
+            !keeps(&old, &new, "", &["metrics.loss ASC"], None),
+            "it sorts elsewhere"
+        );
+        assert!(keeps(&old, &new, "metrics.loss < 2", &[], None));
+        assert!(
+            !keeps(&old, &new, "metrics.loss > 0.95", &[], None),
+            "it no longer matches"
+        );
+        let moved = tagged(new.clone(), "team", "cv");
+        assert!(
+            !keeps(&old, &moved, "", &[], Some("tags.team")),
+            "another group"
+        );
+        assert!(keeps(&old, &moved, "", &[], Some("params.model")));
+        assert!(
+            !keeps(&old, &child_of(new.clone(), "p"), "", &[], None),
+            "another parent"
+        );
+        let mut later = new;
+        later.info.start_time = Some(5);
+        assert!(
+            !keeps(&old, &later, "", &[], None),
+            "the default order is by start time"
+        );
     }
 }

@@ -161,6 +161,9 @@ pub fn Grid(table: RunsTable) -> impl IntoView {
         table.names.with(|n| n.len().hash(&mut hasher));
         hasher.finish()
     });
+    // The cells of the rows last on screen, by row key: a row whose key is unchanged keeps its
+    // HTML, so a write to one run builds one row's cells.
+    let built = StoredValue::new(HashMap::<String, String>::new());
     let visible = Memo::new(move |_| {
         let Some(runs) = table.runs() else {
             return Vec::new();
@@ -170,7 +173,7 @@ pub fn Grid(table: RunsTable) -> impl IntoView {
         let now = now_ms();
         let route = table.route.get();
         let names = table.names.get();
-        table.columns.with(|columns| {
+        let on_screen = table.columns.with(|columns| {
             table.expanded.with(|open| {
                 table.shown.with(|shown| {
                     shown.lines[first..last]
@@ -182,11 +185,15 @@ pub fn Grid(table: RunsTable) -> impl IntoView {
                                 let group = &shown.groups[g];
                                 let key = group.open_key();
                                 let is_open = open.contains(&key);
+                                let row_key = format!(
+                                    "{generation}:{position}:g{g}:{}",
+                                    group_fingerprint(group, &runs)
+                                );
+                                let cells = built
+                                    .with_value(|b| b.get(&row_key).cloned())
+                                    .unwrap_or_else(|| group_cells(group, &runs, columns, is_open));
                                 return Visible {
-                                    key: format!(
-                                        "{generation}:{position}:g{g}:{}",
-                                        group_fingerprint(group, &runs)
-                                    ),
+                                    key: row_key,
                                     position,
                                     run_id: String::new(),
                                     group: Some((
@@ -199,29 +206,44 @@ pub fn Grid(table: RunsTable) -> impl IntoView {
                                     )),
                                     depth: 0,
                                     deleted: false,
-                                    cells: group_cells(group, &runs, columns, is_open),
+                                    cells,
                                 };
                             }
                             let run = &runs[line.index];
                             let is_open = open.contains(&run.info.run_id);
+                            let row_key = format!(
+                                "{generation}:{position}:{}:{}:{}:{}",
+                                line.index,
+                                line.depth,
+                                line.children,
+                                fingerprint(run)
+                            );
+                            let cells = built
+                                .with_value(|b| b.get(&row_key).cloned())
+                                .unwrap_or_else(|| {
+                                    row_cells(run, line, columns, &route, &names, is_open, now)
+                                });
                             Visible {
-                                key: format!(
-                                    "{generation}:{position}:{}:{}",
-                                    line.index,
-                                    fingerprint(run)
-                                ),
+                                key: row_key,
                                 position,
                                 run_id: run.info.run_id.clone(),
                                 group: None,
                                 depth: line.depth,
                                 deleted: run.info.lifecycle_stage == LifecycleStage::Deleted,
-                                cells: row_cells(run, line, columns, &route, &names, is_open, now),
+                                cells,
                             }
                         })
                         .collect::<Vec<_>>()
                 })
             })
-        })
+        });
+        built.set_value(
+            on_screen
+                .iter()
+                .map(|r| (r.key.clone(), r.cells.clone()))
+                .collect(),
+        );
+        on_screen
     });
     // One listener for every row: expanders, and a click elsewhere on a row opens it.
     let row_event = move |ev: &leptos::ev::MouseEvent| {

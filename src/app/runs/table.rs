@@ -12,10 +12,10 @@ use crate::app::notices::follow;
 use crate::app::route::{navigate, replace, set_query, Page, Route};
 use crate::app::{keep_last, use_app, AppState};
 use crate::domain::{DomainError, Run, RunKeys, ViewType};
-use crate::search::{sort_runs, Filter, FilterError, Target};
+use crate::search::{sort_alike, sort_runs, Filter, FilterError, Target};
 use crate::store::ChangeSet;
 
-use super::arrange::{arrange, Shown};
+use super::arrange::{arrange, keeps_arrangement, Shown};
 use super::columns::{chosen_columns, clicked_sort, Column};
 use super::view::{columns_value, keys, with_lines, TableView};
 
@@ -34,18 +34,18 @@ pub enum TableState {
 /// The runs of a table as last loaded.
 type Answer = Option<Result<Rc<Vec<Run>>, DomainError>>;
 
-/// Reads again the runs a notice names among those of the table's experiments, and puts them
+/// Reads again the runs a notice names among those of the table's experiments and puts them
 /// in place (or in, or out, as the view wants) in the list shown, which stays otherwise as it
-/// was: logging to one run never re-lists the others.
+/// was: logging to one run never re-lists the others, and re-arranges the table or re-reads
+/// its keys only when the run's new values could change them.
 fn patch_changed_runs(
     app: AppState,
-    experiment_id: StoredValue<String>,
+    table: RunsTable,
     view: Memo<ViewType>,
     also: Memo<Vec<String>>,
-    answer: RwSignal<Answer, LocalStorage>,
 ) {
     Effect::new(move |_| {
-        let mut ids = vec![experiment_id.get_value()];
+        let mut ids = vec![table.experiment_id.get_value()];
         ids.extend(also.get_untracked());
         let changed = app.notice.with(|n| {
             if n.changes.everything {
@@ -66,31 +66,81 @@ fn patch_changed_runs(
                     fresh.push(run);
                 }
             }
-            answer.update(|answer| {
+            let mut outcome = Patch::Replaced(Vec::new());
+            table.answer.update(|answer| {
                 if let Some(Ok(runs)) = answer {
-                    *runs = Rc::new(patched(runs, fresh, view));
+                    outcome = patch(Rc::make_mut(runs), fresh, view);
                 }
             });
+            let (arranged, keys) = match &outcome {
+                Patch::Reordered => (false, false),
+                Patch::Replaced(replaced) => table.answer.with_untracked(|answer| {
+                    let Some(Ok(runs)) = answer else {
+                        return (false, false);
+                    };
+                    table.settings.with_untracked(|s| {
+                        table.applied.with_untracked(|filter| {
+                            let everything = Filter::default();
+                            let filter = filter.as_ref().unwrap_or(&everything);
+                            let arranged = replaced.iter().all(|(i, old)| {
+                                keeps_arrangement(old, &runs[*i], filter, &s.sort, s.group.as_ref())
+                            });
+                            let keys = table.keys.with_untracked(|k| {
+                                replaced.iter().all(|(i, _)| k.cover(&runs[*i]))
+                            });
+                            (arranged, keys)
+                        })
+                    })
+                }),
+            };
+            if !arranged {
+                table.arranged.update(|n| *n += 1);
+            }
+            if !keys {
+                table.keyed.update(|n| *n += 1);
+            }
         });
     });
 }
 
-/// `runs` with each of `fresh` put in place of the run with its id (or added), and those the
-/// view leaves out taken away, in the table's default order.
-fn patched(runs: &[Run], fresh: Vec<Run>, view: ViewType) -> Vec<Run> {
-    let fresh_ids: HashSet<&str> = fresh.iter().map(|r| r.info.run_id.as_str()).collect();
-    let mut next: Vec<Run> = runs
-        .iter()
-        .filter(|r| !fresh_ids.contains(r.info.run_id.as_str()))
-        .cloned()
-        .collect();
-    next.extend(
-        fresh
-            .into_iter()
-            .filter(|r| view.includes(r.info.lifecycle_stage)),
-    );
-    sort_runs(&mut next, &[]);
-    next
+/// What putting runs read again in place did to the runs loaded.
+#[derive(Debug, PartialEq)]
+enum Patch {
+    /// Runs came in or went out, or moved in the default order: indices changed.
+    Reordered,
+    /// Runs were put in the places of the same runs as they were, given with where they are.
+    Replaced(Vec<(usize, Run)>),
+}
+
+/// Puts each of `fresh` in place of the run with its id in `runs` (in the table's default
+/// order), adds it, or takes it away when the view leaves it out.
+fn patch(runs: &mut Vec<Run>, fresh: Vec<Run>, view: ViewType) -> Patch {
+    let mut replaced = Vec::new();
+    let mut reordered = false;
+    for run in fresh {
+        let at = runs.iter().position(|r| r.info.run_id == run.info.run_id);
+        match (at, view.includes(run.info.lifecycle_stage)) {
+            (Some(i), true) => {
+                reordered |= !sort_alike(&runs[i], &run, &[]);
+                replaced.push((i, std::mem::replace(&mut runs[i], run)));
+            }
+            (Some(i), false) => {
+                runs.remove(i);
+                reordered = true;
+            }
+            (None, true) => {
+                runs.push(run);
+                reordered = true;
+            }
+            (None, false) => {}
+        }
+    }
+    if reordered {
+        sort_runs(runs, &[]);
+        Patch::Reordered
+    } else {
+        Patch::Replaced(replaced)
+    }
 }
 
 /// Everything the table's parts read and do. Built once per experiment page.
@@ -99,8 +149,13 @@ pub struct RunsTable {
     pub experiment_id: StoredValue<String>,
     pub route: RwSignal<Route>,
     pub settings: Memo<TableView>,
-    /// The last list of runs loaded (kept while a newer one loads).
+    /// The last list of runs loaded (kept while a newer one loads), patched as runs change.
     answer: RwSignal<Answer, LocalStorage>,
+    /// Grows when the runs' arrangement may have changed (a new list, a run moved, came or
+    /// went, or changed what the filter, sort or groups look at).
+    arranged: RwSignal<u64>,
+    /// Grows when the runs' keys may have changed.
+    keyed: RwSignal<u64>,
     pub state: Memo<TableState>,
     pub keys: Memo<RunKeys>,
     pub columns: Memo<Vec<Column>>,
@@ -168,9 +223,15 @@ impl RunsTable {
         // being logged) do not blank the table or lose its scroll position.
         let listed = keep_last(runs);
         let answer = RwSignal::new_local(Answer::None);
-        Effect::new(move |_| answer.set(listed.get()));
-        patch_changed_runs(app, id, view, also, answer);
-        let loaded = move || answer.get().and_then(Result::ok);
+        let arranged = RwSignal::new(0u64);
+        let keyed = RwSignal::new(0u64);
+        Effect::new(move |_| {
+            answer.set(listed.get());
+            arranged.update(|n| *n += 1);
+            keyed.update(|n| *n += 1);
+        });
+        // The keys and the arrangement follow their own counters, not each patched run.
+        let loaded = move || answer.get_untracked().and_then(Result::ok);
         // Only a change of state redraws the table itself, not each newer list of runs.
         let state = Memo::new(move |_| {
             answer.with(|answer| match answer {
@@ -180,7 +241,10 @@ impl RunsTable {
                 Some(Ok(_)) => TableState::Ready,
             })
         });
-        let keys = Memo::new(move |_| loaded().map(|r| RunKeys::of(r.iter())).unwrap_or_default());
+        let keys = Memo::new(move |_| {
+            keyed.track();
+            loaded().map(|r| RunKeys::of(r.iter())).unwrap_or_default()
+        });
         // The columns last chosen for this experiment; the URL's `cols` wins.
         let stored_columns = use_local_storage(
             columns_storage_key(&id.get_value()),
@@ -199,6 +263,7 @@ impl RunsTable {
         let expanded = RwSignal::new(HashSet::<String>::new());
         let applied = Memo::new(move |_| settings.with(|s| Filter::parse(Target::Runs, &s.filter)));
         let shown = Memo::new(move |_| {
+            arranged.track();
             let Some(runs) = loaded() else {
                 return Shown::default();
             };
@@ -210,11 +275,13 @@ impl RunsTable {
                 })
             })
         });
-        RunsTable {
+        let table = RunsTable {
             experiment_id: id,
             route,
             settings,
             answer,
+            arranged,
+            keyed,
             state,
             keys,
             columns,
@@ -224,7 +291,9 @@ impl RunsTable {
             shown,
             names,
             experiments,
-        }
+        };
+        patch_changed_runs(app, table, view, also);
+        table
     }
 
     /// The runs loaded, if any.
@@ -355,5 +424,60 @@ pub fn toggle_in<T: PartialEq>(list: &mut Vec<T>, item: T) {
             list.remove(i);
         }
         None => list.push(item),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::test_runs::run;
+    use crate::domain::LifecycleStage;
+
+    fn ids(runs: &[Run]) -> Vec<&str> {
+        runs.iter().map(|r| r.info.run_id.as_str()).collect()
+    }
+
+    fn started(id: &str, at: i64) -> Run {
+        let mut run = run(id, &[], &[("loss", 1.0)]);
+        run.info.start_time = Some(at);
+        run
+    }
+
+    #[test]
+    fn a_run_written_again_takes_its_own_place() {
+        let mut runs = vec![started("b", 2), started("a", 1)];
+        let mut fresh = started("a", 1);
+        fresh.data.metrics[0].value = 0.5;
+        let outcome = patch(&mut runs, vec![fresh], ViewType::ActiveOnly);
+        assert_eq!(outcome, Patch::Replaced(vec![(1, started("a", 1))]));
+        assert_eq!(ids(&runs), ["b", "a"]);
+        assert_eq!(runs[1].data.metrics[0].value, 0.5);
+    }
+
+    #[test]
+    fn runs_that_come_go_or_move_reorder_the_list() {
+        let mut runs = vec![started("b", 2), started("a", 1)];
+        assert_eq!(
+            patch(&mut runs, vec![started("c", 3)], ViewType::ActiveOnly),
+            Patch::Reordered
+        );
+        assert_eq!(ids(&runs), ["c", "b", "a"]);
+        assert_eq!(
+            patch(&mut runs, vec![started("a", 9)], ViewType::ActiveOnly),
+            Patch::Reordered
+        );
+        assert_eq!(ids(&runs), ["a", "c", "b"]);
+        let mut deleted = started("c", 3);
+        deleted.info.lifecycle_stage = LifecycleStage::Deleted;
+        assert_eq!(
+            patch(&mut runs, vec![deleted.clone()], ViewType::ActiveOnly),
+            Patch::Reordered
+        );
+        assert_eq!(ids(&runs), ["a", "b"]);
+        assert_eq!(
+            patch(&mut runs, vec![deleted], ViewType::ActiveOnly),
+            Patch::Replaced(Vec::new()),
+            "a run the view leaves out and the list lacks changes nothing"
+        );
     }
 }
