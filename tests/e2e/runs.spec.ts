@@ -128,3 +128,31 @@ test('what is being typed survives runs logged meanwhile', async ({ page }) => {
   await expect(page.getByTestId('description-input')).toHaveValue('half a thought');
   await expect(page.getByTestId('log-key')).toHaveValue('note');
 });
+
+test('pages closed while the runs they were reading load do not break the app', async ({ page }) => {
+  const app = new Labbook(page);
+  await app.open();
+  const { experiment_id } = await app.ok('POST', '/api/2.0/mlflow/experiments/create', { name: 'coming-and-going' });
+  const { run } = await app.ok('POST', '/api/2.0/mlflow/runs/create', { experiment_id, run_name: 'busy' });
+  const runId = run.info.run_id;
+  // Each write makes the open table and charts read again; the page is left at once, so
+  // their reads finish after it has gone.
+  for (let step = 0; step < 30; step++) {
+    await page.goto(step % 2 ? `./#/experiments/${experiment_id}` : `./#/experiments/${experiment_id}/runs/${runId}`);
+    await page.evaluate(
+      ([id, s]) =>
+        (window as any).labbook.rest('POST', '/api/2.0/mlflow/runs/log-metric', {
+          run_id: id,
+          key: 'loss',
+          value: 1 / (s + 1),
+          timestamp: 1000 + s,
+          step: s,
+        }),
+      [runId, step] as const,
+    );
+  }
+  await expect(page.getByTestId('crash')).toHaveCount(0);
+  await app.open(`#/experiments/${experiment_id}`);
+  await expect(app.runRow(runId)).toContainText('0.0333333');
+  await expect(page.getByTestId('crash')).toHaveCount(0);
+});

@@ -93,7 +93,8 @@ pub fn MetricChart(
                     tracker.metric_history(id, key).await.unwrap_or_default(),
                 ));
             }
-            if generation.get_value() == mine {
+            // `None` once the chart has gone (another page opened) while the histories were read.
+            if generation.try_get_value() == Some(mine) {
                 histories.set(Some(all));
             }
         });
@@ -111,23 +112,27 @@ pub fn MetricChart(
         }
         let tracker = app.tracker();
         let mine = generation.get_value();
+        // Where each history read again starts: after the points the chart has, when it grew.
+        let starts: Vec<(usize, usize)> = histories.with_untracked(|h| {
+            touched
+                .iter()
+                .map(|&(i, appended)| {
+                    let had = h.as_ref().and_then(|h| h.get(i)).map_or(0, |h| h.len());
+                    (i, if appended { had } else { 0 })
+                })
+                .collect()
+        });
         leptos::task::spawn_local(async move {
-            let mut fresh = Vec::with_capacity(touched.len());
-            for &(i, appended) in &touched {
+            let mut fresh = Vec::with_capacity(starts.len());
+            for &(i, from) in &starts {
                 let (id, key) = &wanted[i];
-                let from = match appended {
-                    true => histories.with_untracked(|h| {
-                        h.as_ref().and_then(|h| h.get(i)).map_or(0, |h| h.len())
-                    }),
-                    false => 0,
-                };
                 let points = tracker
                     .metric_history_from(id, key, from)
                     .await
                     .unwrap_or_default();
                 fresh.push((i, from, points));
             }
-            if generation.get_value() != mine
+            if generation.try_get_value() != Some(mine)
                 || fresh.iter().all(|(_, from, p)| *from > 0 && p.is_empty())
             {
                 return;
@@ -140,10 +145,12 @@ pub fn MetricChart(
                     let Some(slot) = all.get_mut(i) else {
                         continue;
                     };
+                    // Reads that overlap (two notices in a row) add only what is new.
+                    let known = slot.len().saturating_sub(from);
                     if from == 0 {
                         *slot = Arc::new(points);
-                    } else if slot.len() == from && !points.is_empty() {
-                        Arc::make_mut(slot).extend(points);
+                    } else if slot.len() >= from && points.len() > known {
+                        Arc::make_mut(slot).extend(points.into_iter().skip(known));
                     }
                 }
             });

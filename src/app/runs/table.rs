@@ -66,6 +66,10 @@ fn patch_changed_runs(
                     fresh.push(run);
                 }
             }
+            // The table may have gone (another page opened) while the runs were read.
+            if table.answer.is_disposed() {
+                return;
+            }
             let mut outcome = Patch::Replaced(Vec::new());
             table.answer.update(|answer| {
                 if let Some(Ok(runs)) = answer {
