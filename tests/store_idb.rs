@@ -225,3 +225,80 @@ async fn an_import_cancelled_mid_write_leaves_nothing() {
         .unwrap()
         .is_empty());
 }
+
+// Two connections to one database in one page stand for two tabs: they share nothing but
+// the database and the browser's Web Locks, as tabs do.
+#[wasm_bindgen_test]
+async fn two_connections_writing_at_once_allocate_each_id_once() {
+    let name = fresh_name();
+    let a = Tracker::new(IdbStore::open(&name).await.unwrap());
+    let b = Tracker::new(IdbStore::open(&name).await.unwrap());
+    let (same_a, same_b) = futures::join!(
+        a.create_experiment("shared", None, vec![]),
+        b.create_experiment("shared", None, vec![]),
+    );
+    assert_eq!(
+        [same_a.is_ok(), same_b.is_ok()]
+            .iter()
+            .filter(|ok| **ok)
+            .count(),
+        1,
+        "{same_a:?} {same_b:?}"
+    );
+    let refused = same_a.err().or(same_b.err()).unwrap();
+    assert_eq!(refused.code.as_str(), "RESOURCE_ALREADY_EXISTS");
+    let names = |t: &str| (0..5).map(|i| format!("{t}-{i}")).collect::<Vec<_>>();
+    let (names_a, names_b) = (names("a"), names("b"));
+    let (from_a, from_b) = futures::join!(
+        futures::future::join_all(names_a.iter().map(|n| a.create_experiment(n, None, vec![]))),
+        futures::future::join_all(names_b.iter().map(|n| b.create_experiment(n, None, vec![]))),
+    );
+    let mut ids: Vec<String> = from_a
+        .into_iter()
+        .chain(from_b)
+        .map(Result::unwrap)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 10);
+    // What either wrote, the other reads.
+    assert_eq!(a.experiments(ViewType::All).await.unwrap().len(), 11);
+    assert_eq!(b.experiments(ViewType::All).await.unwrap().len(), 11);
+}
+
+#[wasm_bindgen(inline_js = r#"
+export function open_at(name, version) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(name, version);
+    open.onblocked = () => reject(new Error("blocked"));
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => { open.result.close(); resolve(); };
+  });
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn open_at(name: &str, version: u32) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen_test]
+async fn a_newer_version_opening_the_database_is_not_blocked_and_this_one_says_so() {
+    let name = fresh_name();
+    let store = IdbStore::open(&name).await.unwrap();
+    let told = std::rc::Rc::new(std::cell::Cell::new(false));
+    let told_here = std::rc::Rc::clone(&told);
+    store.when_replaced(move || told_here.set(true));
+    let tracker = Tracker::new(store);
+    tracker.ensure_default_experiment().await.unwrap();
+    open_at(&name, 99).await.expect("the upgrade went through");
+    assert!(told.get());
+    let refused = tracker.create_experiment("late", None, vec![]).await;
+    assert!(refused.unwrap_err().message.contains("Reload this tab"));
+    // This version does not open what a newer one wrote, and says why.
+    let error = IdbStore::open(&name).await.err().unwrap();
+    assert!(
+        error.message.contains("newer version of labbook"),
+        "{}",
+        error.message
+    );
+}

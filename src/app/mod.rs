@@ -76,8 +76,19 @@ pub fn keep_last<T: Clone + 'static>(
 pub fn start() {
     crash::install_panic_hook();
     wasm_bindgen_futures::spawn_local(async {
-        let (store, storage_problem) = match IdbStore::open(DATABASE_NAME).await {
-            Ok(store) => (AnyStore::Idb(store), None),
+        let waiting = || {
+            if let Some(loading) = document().get_element_by_id("loading") {
+                loading.set_text_content(Some(
+                    "Waiting for labbook in another tab: it keeps the database open at an older version. Reload or close that tab.",
+                ));
+            }
+        };
+        let replaced = RwSignal::new(false);
+        let (store, storage_problem) = match IdbStore::open_or_wait(DATABASE_NAME, waiting).await {
+            Ok(store) => {
+                store.when_replaced(move || replaced.set(true));
+                (AnyStore::Idb(store), None)
+            }
             Err(error) => (AnyStore::Mem(MemStore::new()), Some(error.message)),
         };
         let tracker = Rc::new(Tracker::new(store));
@@ -93,7 +104,9 @@ pub fn start() {
             loading.remove();
         }
         mount_to_body(move || {
-            view! { <App tracker=tracker storage_problem=storage_problem startup_error=startup_error/> }
+            view! {
+                <App tracker=tracker storage_problem=storage_problem startup_error=startup_error replaced=replaced/>
+            }
         });
     });
 }
@@ -103,8 +116,10 @@ fn App(
     tracker: Rc<Tracker<AnyStore>>,
     storage_problem: Option<String>,
     startup_error: Option<String>,
+    /// Set when a newer labbook in another tab took the database over.
+    replaced: RwSignal<bool>,
 ) -> impl IntoView {
-    let notice = notices::install(&tracker);
+    let notice = notices::install(&tracker, DATABASE_NAME);
     let app = AppState {
         tracker: StoredValue::new_local(tracker),
         notice,
@@ -134,6 +149,12 @@ fn App(
                 "It will be gone when you close or reload the page. A private window often causes this; a normal window keeps your data."
             </div>
         })}
+        <Show when=move || replaced.get()>
+            <div class="banner warning" data-testid="reload-banner" role="alert">
+                "A newer version of labbook opened in another tab and upgraded the database. This tab has stopped using it, so nothing is written twice. "
+                <button on:click=|_| { let _ = window().location().reload(); }>"Reload"</button>
+            </div>
+        </Show>
         {startup_error.map(|problem| view! {
             <div class="banner error" role="alert">"labbook could not start its database: "{problem}</div>
         })}

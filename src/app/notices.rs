@@ -1,4 +1,5 @@
-//! Change notices for the pages: what the tracker's writes changed, gathered and told at most
+//! Change notices for the pages: what the tracker's writes changed, in this tab and in every
+//! other tab on the same database (told over a `BroadcastChannel`), gathered and told at most
 //! once per animation frame, so a burst of writes costs the page one update. Pages follow
 //! [`Notice`]s through [`follow`] with a test of what concerns them, and read again only that.
 
@@ -7,6 +8,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use super::hooks::{use_broadcast_channel, UseBroadcastChannelOptions};
 use crate::store::{AnyStore, ChangeSet, Tracker};
 
 /// What changed since the previous notice.
@@ -17,11 +19,12 @@ pub struct Notice {
     pub changes: Rc<ChangeSet>,
 }
 
-/// Listens to `tracker` and tells its writes as notices, one per animation frame at most.
-pub fn install(tracker: &Tracker<AnyStore>) -> ReadSignal<Notice, LocalStorage> {
+/// Listens to `tracker`, and to the other tabs writing to `database`, and tells their writes
+/// as notices, one per animation frame at most.
+pub fn install(tracker: &Tracker<AnyStore>, database: &str) -> ReadSignal<Notice, LocalStorage> {
     let notice = RwSignal::new_local(Notice::default());
     let pending: Rc<RefCell<Option<ChangeSet>>> = Rc::new(RefCell::new(None));
-    tracker.subscribe(move |changes| {
+    let tell = Rc::new(move |changes: &ChangeSet| {
         let first = pending.borrow().is_none();
         pending
             .borrow_mut()
@@ -37,6 +40,24 @@ pub fn install(tracker: &Tracker<AnyStore>) -> ReadSignal<Notice, LocalStorage> 
                     });
                 }
             });
+        }
+    });
+    let from_other_tabs = Rc::clone(&tell);
+    let other_tabs = use_broadcast_channel(
+        &format!("labbook-changes:{database}"),
+        UseBroadcastChannelOptions {
+            // A message this version cannot read still says that something changed.
+            on_message: Rc::new(move |text| {
+                from_other_tabs(
+                    &serde_json::from_str(&text).unwrap_or_else(|_| ChangeSet::everything()),
+                )
+            }),
+        },
+    );
+    tracker.subscribe(move |changes| {
+        tell(changes);
+        if let Ok(text) = serde_json::to_string(changes) {
+            other_tabs.post(&text);
         }
     });
     notice.read_only()

@@ -1,7 +1,7 @@
 //! The store the app runs on: IndexedDB, or memory when the browser refuses IndexedDB.
 
 use super::idb::IdbStore;
-use super::{Change, MemStore, Progress, Store};
+use super::{Change, Exclusive, MemStore, Progress, Store};
 use crate::domain::{
     ArtifactFile, DomainError, Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run,
 };
@@ -32,6 +32,10 @@ impl Store for AnyStore {
 
     async fn run(&self, run_id: &str) -> Result<Option<Run>, DomainError> {
         delegate!(self, s => s.run(run_id).await)
+    }
+
+    async fn exclusive(&self) -> Result<Exclusive, DomainError> {
+        delegate!(self, s => s.exclusive().await)
     }
 
     async fn metric_history(

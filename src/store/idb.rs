@@ -19,13 +19,18 @@
 //! the end, and an error anywhere drops the transaction, which rolls it back. JavaScript
 //! errors become [`DomainError`]s here and go no further.
 
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use indexed_db_futures::{KeyPath, KeyRange};
 use js_sys::{Array, BigInt64Array, Float64Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -33,7 +38,7 @@ use super::record::{
     from_json, to_json, ExperimentRecord, LoggedModelRecord, ModelVersionRecord,
     RegisteredModelRecord, RunRecord,
 };
-use super::{Change, Progress, References, Store};
+use super::{Change, Exclusive, Progress, References, Store};
 use crate::domain::{
     ArtifactFile, DomainError, Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run,
 };
@@ -153,15 +158,73 @@ fn sent<T>(context: &str, request: indexed_db_futures::Result<T>) -> Result<(), 
 }
 
 /// Keeps experiments, runs, metric histories and artifacts in one IndexedDB database.
+///
+/// Every tab of the origin may open the same database. Writes take a Web Lock named after it
+/// ([`Store::exclusive`]), so a check and the write it guards are one step across tabs. When
+/// another tab opens the database at a newer version, this one closes it (so the upgrade is
+/// not blocked) and says so on its next use and to [`IdbStore::when_replaced`]'s callback.
 pub struct IdbStore {
     db: Database,
+    lock_name: String,
+    replaced: Rc<Replaced>,
+}
+
+/// Whether another tab took the database away from this one, and whom to tell.
+#[derive(Default)]
+struct Replaced {
+    why: Cell<Option<Why>>,
+    tell: RefCell<Option<Box<dyn Fn()>>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Why {
+    /// A newer labbook opened it at its version.
+    Upgraded,
+    /// It was deleted (site data cleared, or a test).
+    Deleted,
+}
+
+impl Replaced {
+    /// Fails, in words, once the database was taken away.
+    fn check(&self) -> Result<(), DomainError> {
+        match self.why.get() {
+            None => Ok(()),
+            Some(Why::Upgraded) => Err(DomainError::internal(
+                "labbook was opened in another tab at a newer version, which upgraded its database; this tab stopped using it so nothing is written twice. Reload this tab. Nothing was written.",
+            )),
+            Some(Why::Deleted) => Err(DomainError::internal(
+                "labbook's database was deleted while this tab had it open (site data cleared, or erased in another tab). Reload this tab. Nothing was written.",
+            )),
+        }
+    }
+}
+
+/// The browser's Web Lock manager (`navigator.locks`), where there is one.
+fn web_locks() -> Option<JsValue> {
+    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
+    Reflect::get(&navigator, &"locks".into())
+        .ok()
+        .filter(|locks| !locks.is_undefined() && !locks.is_null())
 }
 
 impl IdbStore {
     /// Opens (creating or upgrading as needed) the database called `name`.
     pub async fn open(name: &str) -> Result<IdbStore, DomainError> {
+        IdbStore::open_or_wait(name, || {}).await
+    }
+
+    /// As [`IdbStore::open`], calling `waiting` if an upgrade must wait for a tab that keeps
+    /// the database open at an older version (the open finishes once that tab lets go).
+    pub async fn open_or_wait(
+        name: &str,
+        waiting: impl FnOnce() + 'static,
+    ) -> Result<IdbStore, DomainError> {
         let db = Database::open(name)
             .with_version(DB_VERSION)
+            .with_on_blocked(move |_| {
+                waiting();
+                Ok(())
+            })
             .with_on_upgrade_needed(|event, db| {
                 // Each step upgrades from the version before it, so a database of any older
                 // version climbs through every step in order and loses nothing.
@@ -183,8 +246,44 @@ impl IdbStore {
                 Ok(())
             })
             .await
+            .map_err(|e| {
+                let text = format!("{e:?}");
+                if text.contains("VersionError") {
+                    DomainError::internal(format!(
+                        "database '{name}' was written by a newer version of labbook than this one (which reads up to version {DB_VERSION}); nothing in it was changed. Reload to get the newer version"
+                    ))
+                } else {
+                    idb_error(&format!("opening database '{name}'"), e)
+                }
+            })?;
+        let replaced = Rc::new(Replaced::default());
+        let mut changes = db
+            .version_changes()
             .map_err(|e| idb_error(&format!("opening database '{name}'"), e))?;
-        Ok(IdbStore { db })
+        let watching = Rc::clone(&replaced);
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Some(change) = changes.recv().await {
+                changes.db().clone().close();
+                watching.why.set(Some(match change.new_version() {
+                    Some(_) => Why::Upgraded,
+                    None => Why::Deleted,
+                }));
+                if let Some(tell) = watching.tell.borrow().as_ref() {
+                    tell();
+                }
+            }
+        });
+        Ok(IdbStore {
+            db,
+            lock_name: format!("labbook-writes:{name}"),
+            replaced,
+        })
+    }
+
+    /// Calls `tell` when a newer labbook in another tab takes the database over (this tab
+    /// then no longer reads or writes it).
+    pub fn when_replaced(&self, tell: impl Fn() + 'static) {
+        *self.replaced.tell.borrow_mut() = Some(Box::new(tell));
     }
 
     /// Deletes the database called `name` (used by tests and by "erase everything").
@@ -222,6 +321,7 @@ impl IdbStore {
         stores: &[&str],
         mode: TransactionMode,
     ) -> Result<Transaction<'_>, DomainError> {
+        self.replaced.check()?;
         self.db
             .transaction(stores.to_vec())
             .with_mode(mode)
@@ -289,6 +389,42 @@ impl Chunk {
 }
 
 impl Store for IdbStore {
+    async fn exclusive(&self) -> Result<Exclusive, DomainError> {
+        let Some(locks) = web_locks() else {
+            return Ok(Exclusive::default());
+        };
+        let failed = |e: JsValue| js_error("waiting for the other tabs' writes", e);
+        let request: js_sys::Function = Reflect::get(&locks, &"request".into())
+            .map_err(failed)?
+            .dyn_into()
+            .map_err(failed)?;
+        // The lock is held until the promise the callback answers settles; its `resolve` comes
+        // back here and is called when the write is done.
+        let (sender, granted) = oneshot::channel::<js_sys::Function>();
+        let callback = Closure::once_into_js(move |_lock: JsValue| {
+            let mut sender = Some(sender);
+            js_sys::Promise::new(&mut |resolve, _| {
+                if let Some(sender) = sender.take() {
+                    // A writer that gave up waiting lets the lock go at once.
+                    if let Err(resolve) = sender.send(resolve) {
+                        let _ = resolve.call0(&JsValue::UNDEFINED);
+                    }
+                }
+            })
+        });
+        request
+            .call2(&locks, &self.lock_name.as_str().into(), &callback)
+            .map_err(failed)?;
+        let release = granted.await.map_err(|_| {
+            DomainError::internal("waiting for the other tabs' writes: the browser gave up")
+        })?;
+        let held = Exclusive::until(move || {
+            let _ = release.call0(&JsValue::UNDEFINED);
+        });
+        self.replaced.check()?;
+        Ok(held)
+    }
+
     async fn experiments(&self) -> Result<Vec<Experiment>, DomainError> {
         self.read_records(EXPERIMENTS, "experiment", |r: ExperimentRecord| {
             r.into_domain()

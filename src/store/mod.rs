@@ -87,6 +87,13 @@ pub trait Store {
     async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError>;
     /// Every logged model, by id.
     async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError>;
+    /// Waits until this tab alone may write, among every tab and window of the origin that
+    /// share this store, and keeps it so until the answer is dropped: a write's checks then
+    /// read what no other tab can change before the write commits. A store no other tab
+    /// sees (the default) answers at once.
+    async fn exclusive(&self) -> Result<Exclusive, DomainError> {
+        Ok(Exclusive::default())
+    }
     /// Applies every change, or none of them.
     async fn apply(&self, changes: Vec<Change>) -> Result<(), DomainError> {
         self.apply_tracked(changes, &mut |_, _| Ok(())).await
@@ -98,6 +105,29 @@ pub trait Store {
         changes: Vec<Change>,
         progress: Progress<'_>,
     ) -> Result<(), DomainError>;
+}
+
+/// Held while one tab writes; see [`Store::exclusive`]. Dropping it lets the next writer in.
+#[derive(Default)]
+pub struct Exclusive {
+    release: Option<Box<dyn FnOnce()>>,
+}
+
+impl Exclusive {
+    /// Held until dropped, then `release` is called.
+    pub fn until(release: impl FnOnce() + 'static) -> Exclusive {
+        Exclusive {
+            release: Some(Box::new(release)),
+        }
+    }
+}
+
+impl Drop for Exclusive {
+    fn drop(&mut self) {
+        if let Some(release) = self.release.take() {
+            release();
+        }
+    }
 }
 
 /// Told `(done, total)` during a long write; answering an error stops the write.

@@ -5,14 +5,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
+
 use super::Change;
 
 /// A write bigger than this (an import) is told as "everything may have changed": listing
 /// what changed would cost more than reading it again.
 const MANY_CHANGES: usize = 512;
 
-/// The scope of one or more writes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The scope of one or more writes (told to other tabs as its JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeSet {
     /// Anything may have changed: read everything again.
     pub everything: bool,

@@ -65,7 +65,7 @@ impl<S: Store> Tracker<S> {
         for tag in &tags {
             validate_registry_tag(tag)?;
         }
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         if self.registered_model(name).await.is_ok() {
             return Err(model_exists(name));
         }
@@ -94,7 +94,7 @@ impl<S: Store> Tracker<S> {
         new_name: &str,
     ) -> Result<RegisteredModel, DomainError> {
         validate_model_name(new_name)?;
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let mut model = self.registered_model(name).await?;
         if new_name == name {
             return Ok(model);
@@ -132,7 +132,7 @@ impl<S: Store> Tracker<S> {
         name: &str,
         edit: impl FnOnce(&mut RegisteredModel) -> Result<(), DomainError>,
     ) -> Result<RegisteredModel, DomainError> {
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let mut model = self.registered_model(name).await?;
         edit(&mut model)?;
         model.last_updated_timestamp = now_ms();
@@ -207,7 +207,7 @@ impl<S: Store> Tracker<S> {
 
     /// Deletes a model with its versions.
     pub async fn delete_registered_model(&self, name: &str) -> Result<(), DomainError> {
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         self.registered_model(name).await?;
         let mut changes: Vec<Change> = self
             .versions_of(name)
@@ -233,7 +233,7 @@ impl<S: Store> Tracker<S> {
         for tag in &new.tags {
             validate_registry_tag(tag)?;
         }
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let mut model = self.registered_model(&new.name).await?;
         let versions = self.versions_of(&new.name).await?;
         let number = versions
@@ -274,7 +274,7 @@ impl<S: Store> Tracker<S> {
         number: u64,
         edit: impl FnOnce(&mut ModelVersion),
     ) -> Result<ModelVersion, DomainError> {
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let mut version = self.model_version(name, number).await?;
         edit(&mut version);
         version.last_updated_timestamp = now_ms();
@@ -333,7 +333,7 @@ impl<S: Store> Tracker<S> {
                 "Model version transition cannot archive existing model versions because '{stage}' is not an Active stage. Valid stages are Staging, Production"
             )));
         }
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let mut model = self.registered_model(name).await?;
         let versions = self.versions_of(name).await?;
         let now = now_ms();
@@ -368,7 +368,7 @@ impl<S: Store> Tracker<S> {
 
     /// Deletes a version (and the aliases pointing at it); its number is not given again.
     pub async fn delete_model_version(&self, name: &str, number: u64) -> Result<(), DomainError> {
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         self.model_version(name, number).await?;
         let mut model = self.registered_model(name).await?;
         model.aliases.retain(|(_, v)| *v != number);

@@ -8,10 +8,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use futures::lock::Mutex;
+use futures::lock::{Mutex, MutexGuard};
 
 use super::import::{plan, Existing, ImportReport};
-use super::{Change, ChangeSet, Progress, Store};
+use super::{Change, ChangeSet, Exclusive, Progress, Store};
 use crate::clock::now_ms;
 use crate::domain::validation::{
     validate_experiment_id, validate_experiment_name, validate_experiment_tag, validate_run_id,
@@ -45,6 +45,12 @@ pub struct NewRun {
 
 type Listener = Rc<dyn Fn(&ChangeSet)>;
 
+/// The write lock of [`Tracker::lock`]: this tab's, then every tab's.
+pub(super) struct WriteLock<'a> {
+    _tabs: Exclusive,
+    _tab: MutexGuard<'a, ()>,
+}
+
 /// Enforces MLflow's rules on top of a [`Store`]; see the module docs.
 pub struct Tracker<S> {
     store: S,
@@ -72,9 +78,15 @@ impl<S: Store> Tracker<S> {
         self.listeners.borrow_mut().push(Rc::new(listener));
     }
 
-    /// Holds the write lock: one write at a time reads, checks and commits.
-    pub(super) async fn lock(&self) -> futures::lock::MutexGuard<'_, ()> {
-        self.writing.lock().await
+    /// Holds the write lock: one write at a time, in this tab and across the tabs sharing the
+    /// store, reads, checks and commits.
+    pub(super) async fn lock(&self) -> Result<WriteLock<'_>, DomainError> {
+        let tab = self.writing.lock().await;
+        let tabs = self.store.exclusive().await?;
+        Ok(WriteLock {
+            _tabs: tabs,
+            _tab: tab,
+        })
     }
 
     pub(super) async fn commit(&self, changes: Vec<Change>) -> Result<(), DomainError> {
@@ -262,7 +274,7 @@ impl<S: Store> Tracker<S> {
         snapshot: Snapshot,
         progress: Progress<'_>,
     ) -> Result<ImportReport, DomainError> {
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let experiments = self.store.experiments().await?;
         let ids: Vec<String> = experiments
             .iter()
@@ -288,7 +300,7 @@ impl<S: Store> Tracker<S> {
 
     /// Creates the `Default` experiment (id 0) if the database has none, as MLflow does.
     pub async fn ensure_default_experiment(&self) -> Result<(), DomainError> {
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let experiments = self.store.experiments().await?;
         if experiments
             .iter()
@@ -351,7 +363,7 @@ impl<S: Store> Tracker<S> {
         for tag in &tags {
             validate_experiment_tag(tag)?;
         }
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let experiments = self.store.experiments().await?;
         ensure_name_free(&experiments, name)?;
         let experiment_id = next_experiment_id(&experiments).to_string();
@@ -381,7 +393,7 @@ impl<S: Store> Tracker<S> {
         new_name: &str,
     ) -> Result<(), DomainError> {
         validate_experiment_name(new_name)?;
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let mut experiment = self.experiment(experiment_id).await?;
         if experiment.lifecycle_stage != LifecycleStage::Active {
             return Err(DomainError::invalid(
@@ -418,7 +430,7 @@ impl<S: Store> Tracker<S> {
         experiment_id: &str,
         stage: LifecycleStage,
     ) -> Result<(), DomainError> {
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let mut experiment = self.experiment(experiment_id).await?;
         let required = match stage {
             LifecycleStage::Active => LifecycleStage::Deleted,
@@ -453,7 +465,7 @@ impl<S: Store> Tracker<S> {
         tag: Tag,
     ) -> Result<(), DomainError> {
         validate_experiment_tag(&tag)?;
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let mut experiment = self.experiment(experiment_id).await?;
         ensure_experiment_active(&experiment)?;
         upsert_tag(&mut experiment.tags, &tag.key, &tag.value);
@@ -497,7 +509,7 @@ impl<S: Store> Tracker<S> {
             (Some(name), _) | (None, Some(name)) => name,
             (None, None) => random_run_name(uuid::Uuid::new_v4().as_u128()),
         };
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let experiment = self.experiment(&new.experiment_id).await?;
         ensure_experiment_active(&experiment)?;
         let run_id = uuid::Uuid::new_v4().simple().to_string();
@@ -553,7 +565,7 @@ impl<S: Store> Tracker<S> {
         run_id: &str,
         stage: LifecycleStage,
     ) -> Result<(), DomainError> {
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let mut run = self.run(run_id).await?;
         run.info.lifecycle_stage = stage;
         self.commit(vec![Change::PutRun(run)]).await
@@ -561,7 +573,7 @@ impl<S: Store> Tracker<S> {
 
     /// Logs metrics, params and tags to a run in one atomic write.
     pub async fn log_batch(&self, run_id: &str, batch: LogBatch) -> Result<(), DomainError> {
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let mut run = self.run(run_id).await?;
         apply_log_batch(&mut run, &batch)?;
         let mut changes = vec![Change::PutRun(run)];
@@ -595,7 +607,7 @@ impl<S: Store> Tracker<S> {
         run_id: &str,
         change: impl FnOnce(&mut Run) -> Result<(), DomainError>,
     ) -> Result<Run, DomainError> {
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let mut run = self.run(run_id).await?;
         change(&mut run)?;
         self.commit(vec![Change::PutRun(run.clone())]).await?;
@@ -655,7 +667,7 @@ impl<S: Store> Tracker<S> {
         bytes: Vec<u8>,
     ) -> Result<(), DomainError> {
         let path = normalize_artifact_path(path)?;
-        let _guard = self.lock().await;
+        let _guard = self.lock().await?;
         let run = self.run(run_id).await?;
         ensure_active(&run)?;
         self.commit(vec![Change::PutArtifact {

@@ -1,6 +1,7 @@
 //! Reusable browser behaviour for components, one concern a file, each `use_x(options)` with
 //! a `UseXOptions` struct of documented defaults and a named return struct.
 
+mod broadcast_channel;
 mod column_resize;
 mod key_shortcut;
 mod local_storage;
@@ -8,6 +9,9 @@ mod row_cursor;
 mod title;
 mod virtual_rows;
 
+pub use broadcast_channel::{
+    use_broadcast_channel, UseBroadcastChannel, UseBroadcastChannelOptions,
+};
 pub use column_resize::{use_column_resize, UseColumnResize, UseColumnResizeOptions};
 pub use key_shortcut::{use_key_shortcut, UseKeyShortcutOptions};
 pub use local_storage::{use_local_storage, UseLocalStorage, UseLocalStorageOptions};
