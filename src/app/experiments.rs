@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::notices::follow;
 use super::route::{navigate, Page, Route};
 use super::runs::RunsSection;
+use super::storage::StorageStatus;
 use super::transfer::{export, ExportFormat};
 use super::widgets::{run_action, DescriptionEditor, EditorState, ErrorLine, NameAction, NameForm};
 use super::{keep_last, use_app};
@@ -204,6 +205,11 @@ fn Welcome() -> impl IntoView {
                     <p class="muted">"Runs appear here as they are logged."</p>
                 </div>
             </div>
+            <p class="muted" data-testid="welcome-storage">
+                "Everything stays in this browser. A browser may clear a site's data (when its disk runs low, or when you clear "
+                "browsing data); labbook asks it to keep yours once you store something, and Import / Export makes a backup."
+            </p>
+            <StorageStatus/>
         </section>
     }
 }

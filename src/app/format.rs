@@ -51,17 +51,7 @@ pub fn time(ms: i64) -> String {
     )
 }
 
-/// A size in bytes, `512 B`, `1.5 KB`, `2.0 MB`.
-pub fn bytes(size: u64) -> String {
-    let size = size as f64;
-    if size < 1024.0 {
-        format!("{size:.0} B")
-    } else if size < 1024.0 * 1024.0 {
-        format!("{:.1} KB", size / 1024.0)
-    } else {
-        format!("{:.1} MB", size / (1024.0 * 1024.0))
-    }
-}
+pub use crate::domain::bytes;
 
 /// `text` made safe to put in HTML, as element content or a quoted attribute value.
 pub fn html_escape(text: &str) -> String {
@@ -95,13 +85,11 @@ mod tests {
     }
 
     #[test]
-    fn durations_and_sizes() {
+    fn durations() {
         assert_eq!(duration(850), "850ms");
         assert_eq!(duration(12_345), "12.3s");
         assert_eq!(duration(270_000), "4.5min");
         assert_eq!(duration(7_200_000), "2.0h");
-        assert_eq!(bytes(82), "82 B");
-        assert_eq!(bytes(1536), "1.5 KB");
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod registry;
 pub mod route;
 mod run;
 mod runs;
+mod storage;
 #[cfg(test)]
 mod test_runs;
 mod transfer;
@@ -125,6 +126,7 @@ fn App(
         notice,
     };
     provide_context(app);
+    provide_context(storage::ask_after_first_write(app));
     let job = transfer::ImportJob::new(app);
     provide_context(job);
     transfer::install_drop_target(job);

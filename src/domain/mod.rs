@@ -10,6 +10,7 @@ mod error;
 mod ids;
 mod keys;
 mod registry;
+mod size;
 mod snapshot;
 mod update;
 pub mod validation;
@@ -20,6 +21,7 @@ pub use error::{DomainError, ErrorCode};
 pub use ids::{compare_ids, next_experiment_id};
 pub use keys::{is_system_tag, RunKeys};
 pub use registry::*;
+pub use size::{bytes, StorageUse};
 pub use snapshot::*;
 pub use update::*;
 

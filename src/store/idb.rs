@@ -41,6 +41,7 @@ use super::record::{
 use super::{Change, Exclusive, Progress, References, Store};
 use crate::domain::{
     ArtifactFile, DomainError, Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run,
+    StorageUse,
 };
 
 /// The IndexedDB schema version this code opens databases at.
@@ -68,16 +69,65 @@ const ALL_STORES: [&str; 8] = [
     LOGGED_MODELS,
 ];
 
+/// How a write the browser refused for want of space begins; [`IdbStore::apply_tracked`]
+/// adds how much is used to it.
+const STORAGE_FULL: &str = "the browser refused to store more";
+
 /// Turns an IndexedDB or JavaScript error into a message a user can act on.
-fn idb_error(context: &str, error: impl std::fmt::Debug) -> DomainError {
-    let text = format!("{error:?}");
-    if text.contains("QuotaExceeded") {
-        DomainError::internal(format!(
-            "{context}: the browser's storage for this page is full. Free disk space or delete runs you no longer need, then try again. Nothing was written."
-        ))
+/// Its words, never a debug dump; the kind of exception (which the words may not name) is
+/// read from its debug form only to tell a full disk.
+fn idb_error(context: &str, error: impl std::fmt::Display + std::fmt::Debug) -> DomainError {
+    if format!("{error:?}").contains("QuotaExceeded") {
+        DomainError::internal(format!("{STORAGE_FULL} ({context})"))
     } else {
-        DomainError::internal(format!("{context}: IndexedDB failed: {text}"))
+        DomainError::internal(format!("{context}: IndexedDB failed: {error}"))
     }
+}
+
+/// `navigator.storage`, where the browser has it.
+fn storage_manager() -> Option<JsValue> {
+    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
+    Reflect::get(&navigator, &"storage".into())
+        .ok()
+        .filter(|storage| !storage.is_undefined() && !storage.is_null())
+}
+
+/// Calls `navigator.storage.<method>()` and awaits its promise.
+async fn ask_storage(method: &str) -> Option<JsValue> {
+    let storage = storage_manager()?;
+    let call: js_sys::Function = Reflect::get(&storage, &method.into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise: js_sys::Promise = call.call0(&storage).ok()?.dyn_into().ok()?;
+    JsFuture::from(promise).await.ok()
+}
+
+/// How much this origin stores and may store, if the browser says.
+pub async fn storage_use() -> Option<StorageUse> {
+    let estimate = ask_storage("estimate").await?;
+    let field = |name: &str| Reflect::get(&estimate, &name.into()).ok()?.as_f64();
+    Some(StorageUse {
+        usage: field("usage")? as u64,
+        quota: field("quota")? as u64,
+    })
+}
+
+/// Whether the browser keeps this origin's data until the user deletes it (rather than
+/// clearing it when space runs low).
+pub async fn storage_persisted() -> bool {
+    ask_storage("persisted")
+        .await
+        .and_then(|answer| answer.as_bool())
+        .unwrap_or(false)
+}
+
+/// Asks the browser to keep this origin's data until the user deletes it; whether it agreed.
+pub async fn ask_to_persist() -> bool {
+    ask_storage("persist")
+        .await
+        .and_then(|answer| answer.as_bool())
+        .unwrap_or(false)
 }
 
 fn js_error(context: &str, error: JsValue) -> DomainError {
@@ -591,6 +641,24 @@ impl Store for IdbStore {
         changes: Vec<Change>,
         progress: Progress<'_>,
     ) -> Result<(), DomainError> {
+        match self.write(changes, progress).await {
+            Err(e) if e.message.starts_with(STORAGE_FULL) => {
+                let used = storage_use()
+                    .await
+                    .map(|u| format!(": {}", u.describe()))
+                    .unwrap_or_default();
+                Err(DomainError::internal(format!(
+                    "{STORAGE_FULL}{used}. Free disk space, or export and delete old experiments, then try again. Nothing was written."
+                )))
+            }
+            done => done,
+        }
+    }
+}
+
+impl IdbStore {
+    /// [`Store::apply_tracked`]: every change in one read-write transaction.
+    async fn write(&self, changes: Vec<Change>, progress: Progress<'_>) -> Result<(), DomainError> {
         const WRITING: &str = "writing";
         let total = changes.len();
         let mut done = 0;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::app::format;
+use crate::app::storage::StorageStatus;
 use crate::app::use_app;
 use crate::app::widgets::{run_action, ErrorLine};
 use crate::store::import::{Counts, ImportReport};
@@ -67,7 +68,11 @@ pub fn ImportExportPage() -> impl IntoView {
                         <input type="file" data-testid="import-folder" prop:webkitdirectory=true on:change=pick/>
                     </label>
                 </div>
+                {move || job.space_warning.get().map(|warning| view! {
+                    <div class="banner warning" data-testid="import-space-warning" role="status">{warning}</div>
+                })}
                 <ImportStatus job=job/>
+                <StorageStatus/>
             </div>
             <div class="panel">
                 <h3>"Export"</h3>
