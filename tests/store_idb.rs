@@ -287,7 +287,7 @@ async fn a_newer_version_opening_the_database_is_not_blocked_and_this_one_says_s
     let store = IdbStore::open(&name).await.unwrap();
     let told = std::rc::Rc::new(std::cell::Cell::new(false));
     let told_here = std::rc::Rc::clone(&told);
-    store.when_replaced(move || told_here.set(true));
+    store.when_replaced(move |why| told_here.set(why.contains("newer version")));
     let tracker = Tracker::new(store);
     tracker.ensure_default_experiment().await.unwrap();
     open_at(&name, 99).await.expect("the upgrade went through");

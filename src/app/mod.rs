@@ -84,15 +84,22 @@ pub fn start() {
                 ));
             }
         };
-        let replaced = RwSignal::new(false);
+        let replaced = RwSignal::new(None::<String>);
         let (store, storage_problem) = match IdbStore::open_or_wait(DATABASE_NAME, waiting).await {
             Ok(store) => {
-                store.when_replaced(move || replaced.set(true));
+                store.when_replaced(move |why| replaced.set(Some(why)));
                 (AnyStore::Idb(store), None)
             }
             Err(error) => (AnyStore::Mem(MemStore::new()), Some(error.message)),
         };
         let tracker = Rc::new(Tracker::new(store));
+        let cleared = matches!(tracker.store(), AnyStore::Idb(_))
+            && storage::was_cleared(
+                tracker
+                    .experiments(crate::domain::ViewType::All)
+                    .await
+                    .is_ok_and(|all| all.is_empty()),
+            );
         let startup_error = tracker
             .ensure_default_experiment()
             .await
@@ -106,7 +113,7 @@ pub fn start() {
         }
         mount_to_body(move || {
             view! {
-                <App tracker=tracker storage_problem=storage_problem startup_error=startup_error replaced=replaced/>
+                <App tracker=tracker storage_problem=storage_problem startup_error=startup_error replaced=replaced cleared=cleared/>
             }
         });
     });
@@ -117,8 +124,10 @@ fn App(
     tracker: Rc<Tracker<AnyStore>>,
     storage_problem: Option<String>,
     startup_error: Option<String>,
-    /// Set when a newer labbook in another tab took the database over.
-    replaced: RwSignal<bool>,
+    /// Why, once another tab took the database away (upgraded or deleted it).
+    replaced: RwSignal<Option<String>>,
+    /// The database was found empty though something had been stored in it.
+    cleared: bool,
 ) -> impl IntoView {
     let notice = notices::install(&tracker, DATABASE_NAME);
     let app = AppState {
@@ -148,15 +157,23 @@ fn App(
             <div class="banner warning" data-testid="storage-banner" role="alert">
                 <strong>"Not saved: "</strong>
                 "this browser would not open its database ("{problem}"), so labbook is keeping everything in memory. "
-                "It will be gone when you close or reload the page. A private window often causes this; a normal window keeps your data."
+                "It will be gone when you close or reload the page. A private window often causes this; a normal window keeps your data. "
+                "To work on a backup meanwhile, "<a href="#/import">"import it"</a>"."
             </div>
         })}
-        <Show when=move || replaced.get()>
+        {cleared.then(|| view! {
+            <div class="banner warning" data-testid="storage-cleared" role="alert">
+                <strong>"Your data is gone: "</strong>
+                "labbook stored experiments in this browser before, and its database is now empty. Browsers clear a site's data to free disk space, or when browsing data is cleared. "
+                "If you exported a backup, "<a href="#/import">"import it"</a>" to carry on."
+            </div>
+        })}
+        {move || replaced.get().map(|why| view! {
             <div class="banner warning" data-testid="reload-banner" role="alert">
-                "A newer version of labbook opened in another tab and upgraded the database. This tab has stopped using it, so nothing is written twice. "
+                {why}" "
                 <button on:click=|_| { let _ = window().location().reload(); }>"Reload"</button>
             </div>
-        </Show>
+        })}
         {startup_error.map(|problem| view! {
             <div class="banner error" role="alert">"labbook could not start its database: "{problem}</div>
         })}

@@ -1,6 +1,6 @@
 //! What the browser keeps for labbook: asking it to keep the data once something is stored
-//! (`navigator.storage.persist()`), and showing how much is used, of how much, and whether
-//! the browser may clear it (`storage-status`).
+//! (`navigator.storage.persist()`), showing how much is used, of how much, and whether the
+//! browser may clear it (`storage-status`), and noticing when it did clear it.
 
 use leptos::prelude::*;
 
@@ -20,8 +20,26 @@ fn in_indexed_db(app: AppState) -> bool {
     matches!(app.tracker().store(), AnyStore::Idb(_))
 }
 
+/// Set in `localStorage` once this browser has stored something in labbook's database.
+const STORED_KEY: &str = "labbook-has-stored";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// Whether a database found `empty` (no experiment, not even the default one) was emptied
+/// by the browser: something was stored in it before. Browsers clear a site's databases to
+/// free space, or when the user clears browsing data; `localStorage` may outlive that.
+pub fn was_cleared(empty: bool) -> bool {
+    empty
+        && local_storage()
+            .and_then(|s| s.get_item(STORED_KEY).ok().flatten())
+            .is_some()
+}
+
 /// Learns whether the data is kept, and asks the browser to keep it after the first write
-/// this tab sees (asking before anything is stored would ask for nothing).
+/// this tab sees (asking before anything is stored would ask for nothing); remembers that
+/// something was stored, for [`was_cleared`].
 pub fn ask_after_first_write(app: AppState) -> Persistence {
     let persisted = RwSignal::new(None);
     if !in_indexed_db(app) {
@@ -33,6 +51,12 @@ pub fn ask_after_first_write(app: AppState) -> Persistence {
     let asked = StoredValue::new(false);
     Effect::new(move |_| {
         let written = app.notice.with(|n| n.seq > 0);
+        if written && !asked.get_value() {
+            if let Some(storage) = local_storage() {
+                // A browser that will not remember it only misses telling a cleared database.
+                let _ = storage.set_item(STORED_KEY, "1");
+            }
+        }
         if written && persisted.get() == Some(false) && !asked.get_value() {
             asked.set_value(true);
             leptos::task::spawn_local(async move {

@@ -219,11 +219,14 @@ pub struct IdbStore {
     replaced: Rc<Replaced>,
 }
 
+/// Told why, in words, when another tab takes the database away.
+type Tell = Box<dyn Fn(String)>;
+
 /// Whether another tab took the database away from this one, and whom to tell.
 #[derive(Default)]
 struct Replaced {
     why: Cell<Option<Why>>,
-    tell: RefCell<Option<Box<dyn Fn()>>>,
+    tell: RefCell<Option<Tell>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -318,8 +321,9 @@ impl IdbStore {
                     Some(_) => Why::Upgraded,
                     None => Why::Deleted,
                 }));
-                if let Some(tell) = watching.tell.borrow().as_ref() {
-                    tell();
+                if let (Some(tell), Err(why)) = (watching.tell.borrow().as_ref(), watching.check())
+                {
+                    tell(why.message);
                 }
             }
         });
@@ -330,9 +334,9 @@ impl IdbStore {
         })
     }
 
-    /// Calls `tell` when a newer labbook in another tab takes the database over (this tab
-    /// then no longer reads or writes it).
-    pub fn when_replaced(&self, tell: impl Fn() + 'static) {
+    /// Calls `tell`, with why in words, when a newer labbook in another tab takes the
+    /// database over or it is deleted (this tab then no longer reads or writes it).
+    pub fn when_replaced(&self, tell: impl Fn(String) + 'static) {
         *self.replaced.tell.borrow_mut() = Some(Box::new(tell));
     }
 

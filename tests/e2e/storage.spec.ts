@@ -75,3 +75,27 @@ test('the welcome page says where the data is kept and how much is used', async 
   await page.goto('./#/import');
   await expect(page.getByTestId('storage-status')).toHaveText(/labbook uses .* of the .* it may use; the browser (keeps it until you delete it|may clear it when space runs low, so export what you want to keep)\./);
 });
+
+test('a database the browser cleared is said to be gone, with the way back', async ({ page }) => {
+  const app = new Labbook(page);
+  await app.open();
+  await expect(page.getByTestId('storage-cleared')).toHaveCount(0);
+  await app.createExperimentInUi('precious');
+  // What a browser does when it frees space or the user clears site data (localStorage may
+  // stay): the database goes. The open tab lets go of it and says so.
+  const deleted = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const request = indexedDB.deleteDatabase('labbook');
+        request.onsuccess = () => resolve('deleted');
+        request.onblocked = () => resolve('blocked');
+        request.onerror = () => resolve(`failed: ${request.error}`);
+      }),
+  );
+  expect(deleted).toBe('deleted');
+  await expect(page.getByTestId('reload-banner')).toContainText('was deleted while this tab had it open');
+  await app.reload();
+  await expect(page.getByTestId('storage-cleared')).toContainText('its database is now empty');
+  await page.getByTestId('storage-cleared').getByRole('link', { name: 'import it' }).click();
+  await expect(page.getByTestId('import-input')).toBeAttached();
+});

@@ -183,7 +183,7 @@ test('a tab on an older database version steps aside for the upgrade and says so
       }),
   );
   expect(upgraded).toBe('opened at 1000');
-  await expect(old.page.getByTestId('reload-banner')).toContainText('newer version of labbook');
+  await expect(old.page.getByTestId('reload-banner')).toContainText('opened in another tab at a newer version');
   const refused = await old.rest('POST', `${API}/experiments/create`, { name: 'not-written' });
   expect(refused.error.message).toContain('Reload this tab');
 
