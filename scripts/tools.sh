@@ -56,11 +56,13 @@ ensure_node_modules() {
   fi
 }
 
-# Debian's packages: clang compiles SQLite's C source to wasm32; Chromium and ChromeDriver run
-# the browser and end-to-end tests.
+# Debian's packages: clang compiles SQLite's C source to wasm32; python3 runs the build's
+# Content-Security-Policy hook (scripts/csp.py) and the static server the tests open; Chromium
+# and ChromeDriver run the browser and end-to-end tests.
 apt_packages() {
   local want=()
   command -v clang >/dev/null || want+=(clang)
+  command -v python3 >/dev/null || want+=(python3)
   if [ "${1:-}" = with-chromium ]; then
     command -v chromium >/dev/null || want+=(chromium)
     command -v chromedriver >/dev/null || want+=(chromium-driver)

@@ -48,10 +48,11 @@ pub fn ask_after_first_write(app: AppState) -> Persistence {
     leptos::task::spawn_local(async move {
         persisted.set(Some(storage_persisted().await));
     });
-    let asked = StoredValue::new(false);
+    let (remembered, asked) = (StoredValue::new(false), StoredValue::new(false));
     Effect::new(move |_| {
         let written = app.notice.with(|n| n.seq > 0);
-        if written && !asked.get_value() {
+        if written && !remembered.get_value() {
+            remembered.set_value(true);
             if let Some(storage) = local_storage() {
                 // A browser that will not remember it only misses telling a cleared database.
                 let _ = storage.set_item(STORED_KEY, "1");
@@ -86,13 +87,13 @@ fn status_text(used: Option<StorageUse>, persisted: Option<bool>) -> String {
 }
 
 /// How much is stored, of how much, and whether the browser may clear it; read again after
-/// writes that may have grown it.
+/// writes that grow it by much (imports, experiments, files), not after each logged point.
 #[component]
 pub fn StorageStatus() -> impl IntoView {
     let app = use_app();
     let persistence = expect_context::<Persistence>();
     let grew = super::notices::follow(app.notice, |c| {
-        c.everything || c.touches_experiments() || !c.artifacts.is_empty() || !c.runs.is_empty()
+        c.everything || c.touches_experiments() || !c.artifacts.is_empty()
     });
     let used = LocalResource::new(move || {
         grew.track();

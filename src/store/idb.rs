@@ -84,17 +84,17 @@ fn idb_error(context: &str, error: impl std::fmt::Display + std::fmt::Debug) -> 
     }
 }
 
-/// `navigator.storage`, where the browser has it.
-fn storage_manager() -> Option<JsValue> {
+/// `navigator.<name>` (`storage`, `locks`), where the browser has it.
+fn navigator_part(name: &str) -> Option<JsValue> {
     let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
-    Reflect::get(&navigator, &"storage".into())
+    Reflect::get(&navigator, &name.into())
         .ok()
-        .filter(|storage| !storage.is_undefined() && !storage.is_null())
+        .filter(|part| !part.is_undefined() && !part.is_null())
 }
 
 /// Calls `navigator.storage.<method>()` and awaits its promise.
 async fn ask_storage(method: &str) -> Option<JsValue> {
-    let storage = storage_manager()?;
+    let storage = navigator_part("storage")?;
     let call: js_sys::Function = Reflect::get(&storage, &method.into())
         .ok()?
         .dyn_into()
@@ -250,14 +250,6 @@ impl Replaced {
             )),
         }
     }
-}
-
-/// The browser's Web Lock manager (`navigator.locks`), where there is one.
-fn web_locks() -> Option<JsValue> {
-    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
-    Reflect::get(&navigator, &"locks".into())
-        .ok()
-        .filter(|locks| !locks.is_undefined() && !locks.is_null())
 }
 
 impl IdbStore {
@@ -444,7 +436,8 @@ impl Chunk {
 
 impl Store for IdbStore {
     async fn exclusive(&self) -> Result<Exclusive, DomainError> {
-        let Some(locks) = web_locks() else {
+        // The browser's Web Lock manager, where there is one.
+        let Some(locks) = navigator_part("locks") else {
             return Ok(Exclusive::default());
         };
         let failed = |e: JsValue| js_error("waiting for the other tabs' writes", e);
