@@ -15,22 +15,20 @@
 //! - `logged_models`: key model id, value the JSON text of a `LoggedModelRecord`; a logged
 //!   model's files are in `artifacts` under its id.
 //!
-//! Every [`Store::apply`] is one read-write transaction over all of them: it commits only at
-//! the end, and an error anywhere drops the transaction, which rolls it back. JavaScript
+//! Every write ([`Store::begin_write`]) is one read-write transaction over all of them: what it
+//! reads, then what it changes. It commits only at the end, and an error anywhere drops the
+//! transaction, which rolls it back. JavaScript
 //! errors become [`DomainError`]s here and go no further.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::rc::Rc;
-
-use futures::channel::oneshot;
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use indexed_db_futures::{KeyPath, KeyRange};
 use js_sys::{Array, BigInt64Array, Float64Array, Object, Reflect, Uint8Array};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -38,7 +36,7 @@ use super::record::{
     from_json, to_json, ExperimentRecord, LoggedModelRecord, ModelVersionRecord,
     RegisteredModelRecord, RunRecord,
 };
-use super::{Change, Exclusive, Progress, References, Store};
+use super::{Change, Progress, Records, References, Store, Write};
 use crate::domain::{
     ArtifactFile, DomainError, Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run,
     StorageUse,
@@ -84,17 +82,12 @@ fn idb_error(context: &str, error: impl std::fmt::Display + std::fmt::Debug) -> 
     }
 }
 
-/// `navigator.<name>` (`storage`, `locks`), where the browser has it.
-fn navigator_part(name: &str) -> Option<JsValue> {
-    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
-    Reflect::get(&navigator, &name.into())
-        .ok()
-        .filter(|part| !part.is_undefined() && !part.is_null())
-}
-
-/// Calls `navigator.storage.<method>()` and awaits its promise.
+/// Calls `navigator.storage.<method>()`, where the browser has it, and awaits its promise.
 async fn ask_storage(method: &str) -> Option<JsValue> {
-    let storage = navigator_part("storage")?;
+    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).ok()?;
+    let storage = Reflect::get(&navigator, &"storage".into())
+        .ok()
+        .filter(|storage| !storage.is_undefined() && !storage.is_null())?;
     let call: js_sys::Function = Reflect::get(&storage, &method.into())
         .ok()?
         .dyn_into()
@@ -209,13 +202,13 @@ fn sent<T>(context: &str, request: indexed_db_futures::Result<T>) -> Result<(), 
 
 /// Keeps experiments, runs, metric histories and artifacts in one IndexedDB database.
 ///
-/// Every tab of the origin may open the same database. Writes take a Web Lock named after it
-/// ([`Store::exclusive`]), so a check and the write it guards are one step across tabs. When
+/// Every tab of the origin may open the same database. A write's reads and its changes are one
+/// read-write transaction ([`IdbWrite`]), so a check and the write it guards are one step
+/// across tabs. When
 /// another tab opens the database at a newer version, this one closes it (so the upgrade is
 /// not blocked) and says so on its next use and to [`IdbStore::when_replaced`]'s callback.
 pub struct IdbStore {
     db: Database,
-    lock_name: String,
     replaced: Rc<Replaced>,
 }
 
@@ -319,11 +312,7 @@ impl IdbStore {
                 }
             }
         });
-        Ok(IdbStore {
-            db,
-            lock_name: format!("labbook-writes:{name}"),
-            replaced,
-        })
+        Ok(IdbStore { db, replaced })
     }
 
     /// Calls `tell`, with why in words, when a newer labbook in another tab takes the
@@ -338,28 +327,6 @@ impl IdbStore {
             .map_err(|e| idb_error(&format!("deleting database '{name}'"), e))?
             .await
             .map_err(|e| idb_error(&format!("deleting database '{name}'"), e))
-    }
-
-    /// Every record of a store of JSON texts, decoded, in key order.
-    async fn read_records<R: for<'de> serde::Deserialize<'de>, T>(
-        &self,
-        store_name: &str,
-        what: &str,
-        into_domain: impl Fn(R) -> Result<T, DomainError>,
-    ) -> Result<Vec<T>, DomainError> {
-        let context = format!("reading {what}s");
-        let tx = self.transaction(&[store_name], TransactionMode::Readonly)?;
-        let store = tx
-            .object_store(store_name)
-            .map_err(|e| idb_error(&context, e))?;
-        let values = all(&context, store.get_all().primitive()).await?;
-        values
-            .into_iter()
-            .map(|v| {
-                let text = v.as_string().unwrap_or_default();
-                into_domain(from_json::<R>(what, "?", &text)?)
-            })
-            .collect()
     }
 
     fn transaction(
@@ -434,53 +401,43 @@ impl Chunk {
     }
 }
 
-impl Store for IdbStore {
-    async fn exclusive(&self) -> Result<Exclusive, DomainError> {
-        // The browser's Web Lock manager, where there is one.
-        let Some(locks) = navigator_part("locks") else {
-            return Ok(Exclusive::default());
-        };
-        let failed = |e: JsValue| js_error("waiting for the other tabs' writes", e);
-        let request: js_sys::Function = Reflect::get(&locks, &"request".into())
-            .map_err(failed)?
-            .dyn_into()
-            .map_err(failed)?;
-        // The lock is held until the promise the callback answers settles; its `resolve` comes
-        // back here and is called when the write is done.
-        let (sender, granted) = oneshot::channel::<js_sys::Function>();
-        let callback = Closure::once_into_js(move |_lock: JsValue| {
-            let mut sender = Some(sender);
-            js_sys::Promise::new(&mut |resolve, _| {
-                if let Some(sender) = sender.take() {
-                    // A writer that gave up waiting lets the lock go at once.
-                    if let Err(resolve) = sender.send(resolve) {
-                        let _ = resolve.call0(&JsValue::UNDEFINED);
-                    }
-                }
-            })
-        });
-        request
-            .call2(&locks, &self.lock_name.as_str().into(), &callback)
-            .map_err(failed)?;
-        let release = granted.await.map_err(|_| {
-            DomainError::internal("waiting for the other tabs' writes: the browser gave up")
-        })?;
-        let held = Exclusive::until(move || {
-            let _ = release.call0(&JsValue::UNDEFINED);
-        });
-        self.replaced.check()?;
-        Ok(held)
-    }
+/// Every record of a store of JSON texts, decoded, in key order.
+async fn read_records<R: for<'de> serde::Deserialize<'de>, T>(
+    tx: &Transaction<'_>,
+    store_name: &str,
+    what: &str,
+    into_domain: impl Fn(R) -> Result<T, DomainError>,
+) -> Result<Vec<T>, DomainError> {
+    let context = format!("reading {what}s");
+    let store = tx
+        .object_store(store_name)
+        .map_err(|e| idb_error(&context, e))?;
+    let values = all(&context, store.get_all().primitive()).await?;
+    values
+        .into_iter()
+        .map(|v| {
+            let text = v.as_string().unwrap_or_default();
+            into_domain(from_json::<R>(what, "?", &text)?)
+        })
+        .collect()
+}
 
-    async fn experiments(&self) -> Result<Vec<Experiment>, DomainError> {
-        self.read_records(EXPERIMENTS, "experiment", |r: ExperimentRecord| {
+/// The reads of [`Records`], over any transaction that covers their stores: a read's own, or
+/// a write's.
+mod read {
+    use super::*;
+
+    pub async fn experiments(tx: &Transaction<'_>) -> Result<Vec<Experiment>, DomainError> {
+        read_records(tx, EXPERIMENTS, "experiment", |r: ExperimentRecord| {
             r.into_domain()
         })
         .await
     }
 
-    async fn runs(&self, experiment_ids: &[String]) -> Result<Vec<Run>, DomainError> {
-        let tx = self.transaction(&[RUNS], TransactionMode::Readonly)?;
+    pub async fn runs(
+        tx: &Transaction<'_>,
+        experiment_ids: &[String],
+    ) -> Result<Vec<Run>, DomainError> {
         let store = tx
             .object_store(RUNS)
             .map_err(|e| idb_error("reading runs", e))?;
@@ -504,8 +461,7 @@ impl Store for IdbStore {
         Ok(runs)
     }
 
-    async fn run(&self, run_id: &str) -> Result<Option<Run>, DomainError> {
-        let tx = self.transaction(&[RUNS], TransactionMode::Readonly)?;
+    pub async fn run(tx: &Transaction<'_>, run_id: &str) -> Result<Option<Run>, DomainError> {
         let store = tx
             .object_store(RUNS)
             .map_err(|e| idb_error("reading a run", e))?;
@@ -515,6 +471,163 @@ impl Store for IdbStore {
         )
         .await?;
         value.map(|v| run_from_js(&v)).transpose()
+    }
+
+    pub async fn registered_models(
+        tx: &Transaction<'_>,
+    ) -> Result<Vec<RegisteredModel>, DomainError> {
+        read_records(
+            tx,
+            REGISTERED_MODELS,
+            "registered model",
+            |r: RegisteredModelRecord| r.into_domain(),
+        )
+        .await
+    }
+
+    pub async fn model_versions(tx: &Transaction<'_>) -> Result<Vec<ModelVersion>, DomainError> {
+        read_records(
+            tx,
+            MODEL_VERSIONS,
+            "model version",
+            |r: ModelVersionRecord| r.into_domain(),
+        )
+        .await
+    }
+
+    pub async fn logged_models(tx: &Transaction<'_>) -> Result<Vec<LoggedModel>, DomainError> {
+        read_records(tx, LOGGED_MODELS, "logged model", |r: LoggedModelRecord| {
+            r.into_domain()
+        })
+        .await
+    }
+}
+
+impl Records for IdbStore {
+    async fn experiments(&self) -> Result<Vec<Experiment>, DomainError> {
+        read::experiments(&self.transaction(&[EXPERIMENTS], TransactionMode::Readonly)?).await
+    }
+
+    async fn runs(&self, experiment_ids: &[String]) -> Result<Vec<Run>, DomainError> {
+        read::runs(
+            &self.transaction(&[RUNS], TransactionMode::Readonly)?,
+            experiment_ids,
+        )
+        .await
+    }
+
+    async fn run(&self, run_id: &str) -> Result<Option<Run>, DomainError> {
+        read::run(
+            &self.transaction(&[RUNS], TransactionMode::Readonly)?,
+            run_id,
+        )
+        .await
+    }
+
+    async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError> {
+        read::registered_models(&self.transaction(&[REGISTERED_MODELS], TransactionMode::Readonly)?)
+            .await
+    }
+
+    async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError> {
+        read::model_versions(&self.transaction(&[MODEL_VERSIONS], TransactionMode::Readonly)?).await
+    }
+
+    async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError> {
+        read::logged_models(&self.transaction(&[LOGGED_MODELS], TransactionMode::Readonly)?).await
+    }
+}
+
+/// A write under way: one read-write transaction over every object store, so what it reads
+/// and what it writes are one step for every connection to the database (IndexedDB runs
+/// read-write transactions of overlapping scope one after another, in every tab). It
+/// remembers what its reads found, so the integrity check of its changes does not read it
+/// again.
+pub struct IdbWrite<'a> {
+    tx: Transaction<'a>,
+    found: RefCell<Found>,
+}
+
+/// What a write's reads found: runs (with their experiments) and experiments.
+#[derive(Default)]
+struct Found {
+    runs: HashSet<String>,
+    experiments: HashSet<String>,
+}
+
+impl Found {
+    fn runs<'r>(&mut self, runs: impl IntoIterator<Item = &'r Run>) {
+        for run in runs {
+            self.runs.insert(run.info.run_id.clone());
+            self.experiments.insert(run.info.experiment_id.clone());
+        }
+    }
+}
+
+impl Records for IdbWrite<'_> {
+    async fn experiments(&self) -> Result<Vec<Experiment>, DomainError> {
+        let experiments = read::experiments(&self.tx).await?;
+        self.found
+            .borrow_mut()
+            .experiments
+            .extend(experiments.iter().map(|e| e.experiment_id.clone()));
+        Ok(experiments)
+    }
+
+    async fn runs(&self, experiment_ids: &[String]) -> Result<Vec<Run>, DomainError> {
+        let runs = read::runs(&self.tx, experiment_ids).await?;
+        self.found.borrow_mut().runs(&runs);
+        Ok(runs)
+    }
+
+    async fn run(&self, run_id: &str) -> Result<Option<Run>, DomainError> {
+        let run = read::run(&self.tx, run_id).await?;
+        self.found.borrow_mut().runs(&run);
+        Ok(run)
+    }
+
+    async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError> {
+        read::registered_models(&self.tx).await
+    }
+
+    async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError> {
+        read::model_versions(&self.tx).await
+    }
+
+    async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError> {
+        read::logged_models(&self.tx).await
+    }
+}
+
+impl Write for IdbWrite<'_> {
+    async fn apply_tracked(
+        self,
+        changes: Vec<Change>,
+        progress: Progress<'_>,
+    ) -> Result<(), DomainError> {
+        match self.write(changes, progress).await {
+            Err(e) if e.message.starts_with(STORAGE_FULL) => {
+                let used = storage_use()
+                    .await
+                    .map(|u| format!(": {}", u.describe()))
+                    .unwrap_or_default();
+                Err(DomainError::internal(format!(
+                    "{STORAGE_FULL}{used}. Free disk space, or export and delete old experiments, then try again. Nothing was written."
+                )))
+            }
+            done => done,
+        }
+    }
+}
+
+impl Store for IdbStore {
+    type Write<'a> = IdbWrite<'a>;
+
+    async fn begin_write(&self) -> Result<IdbWrite<'_>, DomainError> {
+        Ok(IdbWrite {
+            tx: self.transaction(&ALL_STORES, TransactionMode::Readwrite)?,
+            found: RefCell::default(),
+        })
     }
 
     async fn metric_history(
@@ -609,58 +722,16 @@ impl Store for IdbStore {
             .map_err(|e| js_error("reading an artifact's bytes", e))?;
         Ok(Some(Uint8Array::new(&buffer).to_vec()))
     }
-
-    async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError> {
-        self.read_records(
-            REGISTERED_MODELS,
-            "registered model",
-            |r: RegisteredModelRecord| r.into_domain(),
-        )
-        .await
-    }
-
-    async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError> {
-        self.read_records(MODEL_VERSIONS, "model version", |r: ModelVersionRecord| {
-            r.into_domain()
-        })
-        .await
-    }
-
-    async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError> {
-        self.read_records(LOGGED_MODELS, "logged model", |r: LoggedModelRecord| {
-            r.into_domain()
-        })
-        .await
-    }
-
-    async fn apply_tracked(
-        &self,
-        changes: Vec<Change>,
-        progress: Progress<'_>,
-    ) -> Result<(), DomainError> {
-        match self.write(changes, progress).await {
-            Err(e) if e.message.starts_with(STORAGE_FULL) => {
-                let used = storage_use()
-                    .await
-                    .map(|u| format!(": {}", u.describe()))
-                    .unwrap_or_default();
-                Err(DomainError::internal(format!(
-                    "{STORAGE_FULL}{used}. Free disk space, or export and delete old experiments, then try again. Nothing was written."
-                )))
-            }
-            done => done,
-        }
-    }
 }
 
-impl IdbStore {
-    /// [`Store::apply_tracked`]: every change in one read-write transaction.
-    async fn write(&self, changes: Vec<Change>, progress: Progress<'_>) -> Result<(), DomainError> {
+impl IdbWrite<'_> {
+    /// [`Write::apply_tracked`]: every change, in the write's transaction.
+    async fn write(self, changes: Vec<Change>, progress: Progress<'_>) -> Result<(), DomainError> {
         const WRITING: &str = "writing";
         let total = changes.len();
         let mut done = 0;
         progress(done, total)?;
-        let tx = self.transaction(&ALL_STORES, TransactionMode::Readwrite)?;
+        let tx = self.tx;
         let open = |name: &str| tx.object_store(name).map_err(|e| idb_error(WRITING, e));
         let (experiments, runs, series, chunks, artifacts) = (
             open(EXPERIMENTS)?,
@@ -675,19 +746,24 @@ impl IdbStore {
             open(LOGGED_MODELS)?,
         );
 
+        // What the write's reads found is there; the rest of what the changes refer to is
+        // looked up.
         let references = References::of(&changes);
-        let mut found_experiments = Vec::new();
+        let known = self.found.into_inner();
+        let mut found_experiments = known.experiments;
         for id in &references.experiments {
-            let value = one(
-                WRITING,
-                experiments.get(JsValue::from(id.as_str())).primitive(),
-            )
-            .await?;
-            if value.is_some() {
-                found_experiments.push(id.clone());
+            if !found_experiments.contains(id)
+                && one(
+                    WRITING,
+                    experiments.get_key(JsValue::from(id.as_str())).primitive(),
+                )
+                .await?
+                .is_some()
+            {
+                found_experiments.insert(id.clone());
             }
         }
-        let mut found_runs = Vec::new();
+        let mut found_runs = known.runs;
         for id in &references.runs {
             // Artifacts may belong to a logged model rather than a run.
             let owners = if id.starts_with("m-") {
@@ -695,18 +771,20 @@ impl IdbStore {
             } else {
                 &runs
             };
-            let value = one(
-                WRITING,
-                owners.get_key(JsValue::from(id.as_str())).primitive(),
-            )
-            .await?;
-            if value.is_some() {
-                found_runs.push(id.clone());
+            if !found_runs.contains(id)
+                && one(
+                    WRITING,
+                    owners.get_key(JsValue::from(id.as_str())).primitive(),
+                )
+                .await?
+                .is_some()
+            {
+                found_runs.insert(id.clone());
             }
         }
         references.check(
-            |id| found_experiments.iter().any(|f| f == id),
-            |id| found_runs.iter().any(|f| f == id),
+            |id| found_experiments.contains(id),
+            |id| found_runs.contains(id),
         )?;
 
         // Points per series, in the order logged, so each series is written once; with the

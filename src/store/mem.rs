@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use super::{Change, Progress, References, Store};
+use super::{Change, Progress, Records, References, Store, Write};
 use crate::domain::{
     ArtifactFile, DomainError, Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run,
 };
@@ -32,7 +32,7 @@ impl MemStore {
     }
 }
 
-impl Store for MemStore {
+impl Records for MemStore {
     async fn experiments(&self) -> Result<Vec<Experiment>, DomainError> {
         Ok(self.state.borrow().experiments.values().cloned().collect())
     }
@@ -50,6 +50,74 @@ impl Store for MemStore {
 
     async fn run(&self, run_id: &str) -> Result<Option<Run>, DomainError> {
         Ok(self.state.borrow().runs.get(run_id).cloned())
+    }
+
+    async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError> {
+        Ok(self
+            .state
+            .borrow()
+            .registered_models
+            .values()
+            .cloned()
+            .collect())
+    }
+
+    async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError> {
+        Ok(self
+            .state
+            .borrow()
+            .model_versions
+            .values()
+            .cloned()
+            .collect())
+    }
+
+    async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError> {
+        Ok(self
+            .state
+            .borrow()
+            .logged_models
+            .values()
+            .cloned()
+            .collect())
+    }
+}
+
+/// A write to memory: it reads the store as it is and applies its changes at once, with no
+/// await between its reads and its changes that could let another write in.
+pub struct MemWrite<'a>(&'a MemStore);
+
+impl Records for MemWrite<'_> {
+    async fn experiments(&self) -> Result<Vec<Experiment>, DomainError> {
+        self.0.experiments().await
+    }
+
+    async fn runs(&self, experiment_ids: &[String]) -> Result<Vec<Run>, DomainError> {
+        self.0.runs(experiment_ids).await
+    }
+
+    async fn run(&self, run_id: &str) -> Result<Option<Run>, DomainError> {
+        self.0.run(run_id).await
+    }
+
+    async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError> {
+        self.0.registered_models().await
+    }
+
+    async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError> {
+        self.0.model_versions().await
+    }
+
+    async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError> {
+        self.0.logged_models().await
+    }
+}
+
+impl Store for MemStore {
+    type Write<'a> = MemWrite<'a>;
+
+    async fn begin_write(&self) -> Result<MemWrite<'_>, DomainError> {
+        Ok(MemWrite(self))
     }
 
     async fn metric_history(
@@ -90,47 +158,19 @@ impl Store for MemStore {
             .get(&(run_id.to_owned(), path.to_owned()))
             .cloned())
     }
+}
 
-    async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError> {
-        Ok(self
-            .state
-            .borrow()
-            .registered_models
-            .values()
-            .cloned()
-            .collect())
-    }
-
-    async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError> {
-        Ok(self
-            .state
-            .borrow()
-            .model_versions
-            .values()
-            .cloned()
-            .collect())
-    }
-
-    async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError> {
-        Ok(self
-            .state
-            .borrow()
-            .logged_models
-            .values()
-            .cloned()
-            .collect())
-    }
-
+impl Write for MemWrite<'_> {
     /// Memory applies everything at once, with no await in between: `progress` hears of the
     /// start (where it may still cancel) and of the end.
     async fn apply_tracked(
-        &self,
+        self,
         changes: Vec<Change>,
         progress: Progress<'_>,
     ) -> Result<(), DomainError> {
         let total = changes.len();
         progress(0, total)?;
-        let mut state = self.state.borrow_mut();
+        let mut state = self.0.state.borrow_mut();
         References::of(&changes).check(
             |id| state.experiments.contains_key(id),
             |id| state.runs.contains_key(id) || state.logged_models.contains_key(id),

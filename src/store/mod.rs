@@ -59,17 +59,41 @@ pub enum Change {
     PutLoggedModel(LoggedModel),
 }
 
-/// The storage interface. Every method is async because IndexedDB is.
-///
-/// Implementations check only referential integrity in [`Store::apply`] (a run's experiment,
-/// a metric's or artifact's run must exist); everything else is the [`Tracker`]'s job.
+/// The records a write decides on: experiments, runs and the registry, read as they are at
+/// that moment. Both a [`Store`] (for reads on their own) and a [`Write`] (for the reads of a
+/// write, inside it) have them.
 #[allow(async_fn_in_trait)] // Single-threaded (wasm32): the futures need not be `Send`.
-pub trait Store {
+pub trait Records {
     /// Every experiment, deleted ones included, in id order.
     async fn experiments(&self) -> Result<Vec<Experiment>, DomainError>;
     /// The runs of the given experiments, deleted ones included, without metric histories.
     async fn runs(&self, experiment_ids: &[String]) -> Result<Vec<Run>, DomainError>;
     async fn run(&self, run_id: &str) -> Result<Option<Run>, DomainError>;
+    /// Every registered model, in name order.
+    async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError>;
+    /// Every model version, by model name then version.
+    async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError>;
+    /// Every logged model, by id.
+    async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError>;
+}
+
+/// The storage interface. Every method is async because IndexedDB is.
+///
+/// Implementations check only referential integrity when a write applies its changes (a run's
+/// experiment, a metric's or artifact's run must exist); everything else is the [`Tracker`]'s
+/// job.
+#[allow(async_fn_in_trait)]
+pub trait Store: Records {
+    /// A write under way: see [`Store::begin_write`].
+    type Write<'a>: Write
+    where
+        Self: 'a;
+    /// Begins a write: what it reads ([`Records`]) and the changes it then applies are one
+    /// step, which no other write (of this tab, or of any other tab or window sharing the
+    /// store) can come between; dropped without applying, it writes nothing. Between its
+    /// reads and its apply a write awaits nothing else (IndexedDB ends a transaction that
+    /// waits on anything but itself).
+    async fn begin_write(&self) -> Result<Self::Write<'_>, DomainError>;
     /// The points of one metric of a run in the order logged, from the `from`th on (0 for
     /// all of them): a reader that has the first `from` reads only what was appended since.
     async fn metric_history(
@@ -81,53 +105,25 @@ pub trait Store {
     /// Every artifact file of a run, sorted by path.
     async fn artifacts(&self, run_id: &str) -> Result<Vec<ArtifactFile>, DomainError>;
     async fn artifact(&self, run_id: &str, path: &str) -> Result<Option<Vec<u8>>, DomainError>;
-    /// Every registered model, in name order.
-    async fn registered_models(&self) -> Result<Vec<RegisteredModel>, DomainError>;
-    /// Every model version, by model name then version.
-    async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError>;
-    /// Every logged model, by id.
-    async fn logged_models(&self) -> Result<Vec<LoggedModel>, DomainError>;
-    /// Waits until this tab alone may write, among every tab and window of the origin that
-    /// share this store, and keeps it so until the answer is dropped: a write's checks then
-    /// read what no other tab can change before the write commits. A store no other tab
-    /// sees (the default) answers at once.
-    async fn exclusive(&self) -> Result<Exclusive, DomainError> {
-        Ok(Exclusive::default())
-    }
-    /// Applies every change, or none of them.
+    /// Applies every change, or none of them, as a write of its own.
     async fn apply(&self, changes: Vec<Change>) -> Result<(), DomainError> {
-        self.apply_tracked(changes, &mut |_, _| Ok(())).await
+        self.begin_write()
+            .await?
+            .apply_tracked(changes, &mut |_, _| Ok(()))
+            .await
     }
+}
+
+/// A write begun by [`Store::begin_write`]: it reads, then applies.
+#[allow(async_fn_in_trait)]
+pub trait Write: Records {
     /// Applies every change or none, telling `progress` how many of how many are done as it
     /// goes; an error from `progress` (a cancel) stops it with nothing written.
     async fn apply_tracked(
-        &self,
+        self,
         changes: Vec<Change>,
         progress: Progress<'_>,
     ) -> Result<(), DomainError>;
-}
-
-/// Held while one tab writes; see [`Store::exclusive`]. Dropping it lets the next writer in.
-#[derive(Default)]
-pub struct Exclusive {
-    release: Option<Box<dyn FnOnce()>>,
-}
-
-impl Exclusive {
-    /// Held until dropped, then `release` is called.
-    pub fn until(release: impl FnOnce() + 'static) -> Exclusive {
-        Exclusive {
-            release: Some(Box::new(release)),
-        }
-    }
-}
-
-impl Drop for Exclusive {
-    fn drop(&mut self) {
-        if let Some(release) = self.release.take() {
-            release();
-        }
-    }
 }
 
 /// Told `(done, total)` during a long write; answering an error stops the write.

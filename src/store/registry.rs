@@ -4,7 +4,7 @@
 //! are never given twice, even after a delete. Each write is one atomic list of changes.
 
 use super::tracker::Tracker;
-use super::{Change, Store};
+use super::{Change, Records, Store};
 use crate::clock::now_ms;
 use crate::domain::validation::{validate_model_alias, validate_model_name, validate_registry_tag};
 use crate::domain::{
@@ -29,17 +29,52 @@ fn model_exists(name: &str) -> DomainError {
     DomainError::already_exists(format!("Registered Model (name={name}) already exists."))
 }
 
+/// The registered model `name` among `records`.
+async fn model_in(records: &impl Records, name: &str) -> Result<RegisteredModel, DomainError> {
+    records
+        .registered_models()
+        .await?
+        .into_iter()
+        .find(|m| m.name == name)
+        .ok_or_else(|| {
+            DomainError::not_found(format!("Registered Model with name={name} not found"))
+        })
+}
+
+/// The versions of model `name` among `records`, in version order.
+async fn versions_in(records: &impl Records, name: &str) -> Result<Vec<ModelVersion>, DomainError> {
+    let mut versions: Vec<ModelVersion> = records
+        .model_versions()
+        .await?
+        .into_iter()
+        .filter(|v| v.name == name)
+        .collect();
+    versions.sort_by_key(|v| v.version);
+    Ok(versions)
+}
+
+/// Version `number` of model `name` among `records`.
+async fn version_in(
+    records: &impl Records,
+    name: &str,
+    number: u64,
+) -> Result<ModelVersion, DomainError> {
+    versions_in(records, name)
+        .await?
+        .into_iter()
+        .find(|v| v.version == number)
+        .ok_or_else(|| model_version_not_found(name, number))
+}
+
 impl<S: Store> Tracker<S> {
+    /// A registered model by name.
+    pub async fn registered_model(&self, name: &str) -> Result<RegisteredModel, DomainError> {
+        model_in(self.store(), name).await
+    }
+
     /// The versions of model `name`, in version order.
     pub async fn versions_of(&self, name: &str) -> Result<Vec<ModelVersion>, DomainError> {
-        let mut versions: Vec<ModelVersion> = self
-            .model_versions()
-            .await?
-            .into_iter()
-            .filter(|v| v.name == name)
-            .collect();
-        versions.sort_by_key(|v| v.version);
-        Ok(versions)
+        versions_in(self.store(), name).await
     }
 
     /// One version of a model.
@@ -48,11 +83,7 @@ impl<S: Store> Tracker<S> {
         name: &str,
         version: u64,
     ) -> Result<ModelVersion, DomainError> {
-        self.versions_of(name)
-            .await?
-            .into_iter()
-            .find(|v| v.version == version)
-            .ok_or_else(|| model_version_not_found(name, version))
+        version_in(self.store(), name, version).await
     }
 
     pub async fn create_registered_model(
@@ -65,8 +96,8 @@ impl<S: Store> Tracker<S> {
         for tag in &tags {
             validate_registry_tag(tag)?;
         }
-        let _guard = self.lock().await?;
-        if self.registered_model(name).await.is_ok() {
+        let write = self.begin().await?;
+        if model_in(&write, name).await.is_ok() {
             return Err(model_exists(name));
         }
         let now = now_ms();
@@ -82,7 +113,7 @@ impl<S: Store> Tracker<S> {
         for tag in tags {
             upsert_tag(&mut model.tags, &tag.key, &tag.value);
         }
-        self.commit(vec![Change::PutRegisteredModel(model.clone())])
+        self.commit(write, vec![Change::PutRegisteredModel(model.clone())])
             .await?;
         Ok(model)
     }
@@ -94,16 +125,16 @@ impl<S: Store> Tracker<S> {
         new_name: &str,
     ) -> Result<RegisteredModel, DomainError> {
         validate_model_name(new_name)?;
-        let _guard = self.lock().await?;
-        let mut model = self.registered_model(name).await?;
+        let write = self.begin().await?;
+        let mut model = model_in(&write, name).await?;
         if new_name == name {
             return Ok(model);
         }
-        if self.registered_model(new_name).await.is_ok() {
+        if model_in(&write, new_name).await.is_ok() {
             return Err(model_exists(new_name));
         }
         let now = now_ms();
-        let versions = self.versions_of(name).await?;
+        let versions = versions_in(&write, name).await?;
         let mut changes: Vec<Change> = versions
             .iter()
             .map(|v| Change::DeleteModelVersion {
@@ -122,7 +153,7 @@ impl<S: Store> Tracker<S> {
             version.last_updated_timestamp = now;
             changes.push(Change::PutModelVersion(version));
         }
-        self.commit(changes).await?;
+        self.commit(write, changes).await?;
         Ok(model)
     }
 
@@ -132,11 +163,11 @@ impl<S: Store> Tracker<S> {
         name: &str,
         edit: impl FnOnce(&mut RegisteredModel) -> Result<(), DomainError>,
     ) -> Result<RegisteredModel, DomainError> {
-        let _guard = self.lock().await?;
-        let mut model = self.registered_model(name).await?;
+        let write = self.begin().await?;
+        let mut model = model_in(&write, name).await?;
         edit(&mut model)?;
         model.last_updated_timestamp = now_ms();
-        self.commit(vec![Change::PutRegisteredModel(model.clone())])
+        self.commit(write, vec![Change::PutRegisteredModel(model.clone())])
             .await?;
         Ok(model)
     }
@@ -184,16 +215,16 @@ impl<S: Store> Tracker<S> {
         version: u64,
     ) -> Result<(), DomainError> {
         validate_model_alias(alias)?;
+        let write = self.begin().await?;
+        let mut model = model_in(&write, name).await?;
         // The version must exist.
-        self.model_version(name, version).await?;
-        self.edit_model(name, |m| {
-            m.aliases.retain(|(a, _)| a != alias);
-            m.aliases.push((alias.to_owned(), version));
-            m.aliases.sort();
-            Ok(())
-        })
-        .await
-        .map(drop)
+        version_in(&write, name, version).await?;
+        model.aliases.retain(|(a, _)| a != alias);
+        model.aliases.push((alias.to_owned(), version));
+        model.aliases.sort();
+        model.last_updated_timestamp = now_ms();
+        self.commit(write, vec![Change::PutRegisteredModel(model)])
+            .await
     }
 
     pub async fn delete_alias(&self, name: &str, alias: &str) -> Result<(), DomainError> {
@@ -207,10 +238,9 @@ impl<S: Store> Tracker<S> {
 
     /// Deletes a model with its versions.
     pub async fn delete_registered_model(&self, name: &str) -> Result<(), DomainError> {
-        let _guard = self.lock().await?;
-        self.registered_model(name).await?;
-        let mut changes: Vec<Change> = self
-            .versions_of(name)
+        let write = self.begin().await?;
+        model_in(&write, name).await?;
+        let mut changes: Vec<Change> = versions_in(&write, name)
             .await?
             .into_iter()
             .map(|v| Change::DeleteModelVersion {
@@ -221,7 +251,7 @@ impl<S: Store> Tracker<S> {
         changes.push(Change::DeleteRegisteredModel {
             name: name.to_owned(),
         });
-        self.commit(changes).await
+        self.commit(write, changes).await
     }
 
     /// Registers a new version of model `name`, numbered after every version it ever had.
@@ -233,9 +263,9 @@ impl<S: Store> Tracker<S> {
         for tag in &new.tags {
             validate_registry_tag(tag)?;
         }
-        let _guard = self.lock().await?;
-        let mut model = self.registered_model(&new.name).await?;
-        let versions = self.versions_of(&new.name).await?;
+        let write = self.begin().await?;
+        let mut model = model_in(&write, &new.name).await?;
+        let versions = versions_in(&write, &new.name).await?;
         let number = versions
             .iter()
             .map(|v| v.version)
@@ -259,10 +289,13 @@ impl<S: Store> Tracker<S> {
         }
         model.last_version = number;
         model.last_updated_timestamp = now;
-        self.commit(vec![
-            Change::PutRegisteredModel(model),
-            Change::PutModelVersion(version.clone()),
-        ])
+        self.commit(
+            write,
+            vec![
+                Change::PutRegisteredModel(model),
+                Change::PutModelVersion(version.clone()),
+            ],
+        )
         .await?;
         Ok(version)
     }
@@ -274,11 +307,11 @@ impl<S: Store> Tracker<S> {
         number: u64,
         edit: impl FnOnce(&mut ModelVersion),
     ) -> Result<ModelVersion, DomainError> {
-        let _guard = self.lock().await?;
-        let mut version = self.model_version(name, number).await?;
+        let write = self.begin().await?;
+        let mut version = version_in(&write, name, number).await?;
         edit(&mut version);
         version.last_updated_timestamp = now_ms();
-        self.commit(vec![Change::PutModelVersion(version.clone())])
+        self.commit(write, vec![Change::PutModelVersion(version.clone())])
             .await?;
         Ok(version)
     }
@@ -333,9 +366,9 @@ impl<S: Store> Tracker<S> {
                 "Model version transition cannot archive existing model versions because '{stage}' is not an Active stage. Valid stages are Staging, Production"
             )));
         }
-        let _guard = self.lock().await?;
-        let mut model = self.registered_model(name).await?;
-        let versions = self.versions_of(name).await?;
+        let write = self.begin().await?;
+        let mut model = model_in(&write, name).await?;
+        let versions = versions_in(&write, name).await?;
         let now = now_ms();
         let mut moved = None;
         let mut changes = Vec::new();
@@ -362,25 +395,28 @@ impl<S: Store> Tracker<S> {
         let moved = moved.ok_or_else(|| model_version_not_found(name, number))?;
         model.last_updated_timestamp = now;
         changes.push(Change::PutRegisteredModel(model));
-        self.commit(changes).await?;
+        self.commit(write, changes).await?;
         Ok(moved)
     }
 
     /// Deletes a version (and the aliases pointing at it); its number is not given again.
     pub async fn delete_model_version(&self, name: &str, number: u64) -> Result<(), DomainError> {
-        let _guard = self.lock().await?;
-        self.model_version(name, number).await?;
-        let mut model = self.registered_model(name).await?;
+        let write = self.begin().await?;
+        version_in(&write, name, number).await?;
+        let mut model = model_in(&write, name).await?;
         model.aliases.retain(|(_, v)| *v != number);
         model.last_version = model.last_version.max(number);
         model.last_updated_timestamp = now_ms();
-        self.commit(vec![
-            Change::DeleteModelVersion {
-                name: name.to_owned(),
-                version: number,
-            },
-            Change::PutRegisteredModel(model),
-        ])
+        self.commit(
+            write,
+            vec![
+                Change::DeleteModelVersion {
+                    name: name.to_owned(),
+                    version: number,
+                },
+                Change::PutRegisteredModel(model),
+            ],
+        )
         .await
     }
 

@@ -1,17 +1,16 @@
 //! MLflow's tracking rules over any [`Store`]: the one way data changes.
 //!
-//! Every write takes the write lock, reads what it needs, checks it with the pure functions
-//! of [`crate::domain`], and hands the store one list of changes to apply atomically. Reads
-//! take no lock. After each successful write the listeners are called, which is how the UI
-//! learns of runs logged through the in-page REST API.
+//! Every write begins a store write ([`Store::begin_write`]), reads what it needs through it,
+//! checks it with the pure functions of [`crate::domain`], and hands it one list of changes to
+//! apply: the reads and the changes are one step, which no other write of any tab comes
+//! between. Reads on their own need nothing. After each successful write the listeners are
+//! called, which is how the UI learns of runs logged through the in-page REST API.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use futures::lock::{Mutex, MutexGuard};
-
 use super::import::{plan, Existing, ImportReport};
-use super::{Change, ChangeSet, Exclusive, Progress, Store};
+use super::{Change, ChangeSet, Progress, Records, Store, Write};
 use crate::clock::now_ms;
 use crate::domain::validation::{
     validate_experiment_id, validate_experiment_name, validate_experiment_tag, validate_run_id,
@@ -45,16 +44,9 @@ pub struct NewRun {
 
 type Listener = Rc<dyn Fn(&ChangeSet)>;
 
-/// The write lock of [`Tracker::lock`]: this tab's, then every tab's.
-pub(super) struct WriteLock<'a> {
-    _tabs: Exclusive,
-    _tab: MutexGuard<'a, ()>,
-}
-
 /// Enforces MLflow's rules on top of a [`Store`]; see the module docs.
 pub struct Tracker<S> {
     store: S,
-    writing: Mutex<()>,
     listeners: RefCell<Vec<Listener>>,
 }
 
@@ -62,7 +54,6 @@ impl<S: Store> Tracker<S> {
     pub fn new(store: S) -> Tracker<S> {
         Tracker {
             store,
-            writing: Mutex::new(()),
             listeners: RefCell::new(Vec::new()),
         }
     }
@@ -78,28 +69,29 @@ impl<S: Store> Tracker<S> {
         self.listeners.borrow_mut().push(Rc::new(listener));
     }
 
-    /// Holds the write lock: one write at a time, in this tab and across the tabs sharing the
-    /// store, reads, checks and commits.
-    pub(super) async fn lock(&self) -> Result<WriteLock<'_>, DomainError> {
-        let tab = self.writing.lock().await;
-        let tabs = self.store.exclusive().await?;
-        Ok(WriteLock {
-            _tabs: tabs,
-            _tab: tab,
-        })
+    /// Begins a write: read through it what the write's checks need, then [`Tracker::commit`].
+    pub(super) async fn begin(&self) -> Result<S::Write<'_>, DomainError> {
+        self.store.begin_write().await
     }
 
-    pub(super) async fn commit(&self, changes: Vec<Change>) -> Result<(), DomainError> {
-        self.commit_tracked(changes, &mut |_, _| Ok(())).await
+    /// Applies `changes` in `write`, and tells the listeners.
+    pub(super) async fn commit(
+        &self,
+        write: S::Write<'_>,
+        changes: Vec<Change>,
+    ) -> Result<(), DomainError> {
+        self.commit_tracked(write, changes, &mut |_, _| Ok(()))
+            .await
     }
 
     async fn commit_tracked(
         &self,
+        write: S::Write<'_>,
         changes: Vec<Change>,
         progress: Progress<'_>,
     ) -> Result<(), DomainError> {
         let scope = ChangeSet::of(&changes);
-        self.store.apply_tracked(changes, progress).await?;
+        write.apply_tracked(changes, progress).await?;
         let listeners: Vec<Listener> = self.listeners.borrow().clone();
         for listener in listeners {
             listener(&scope);
@@ -250,18 +242,6 @@ impl<S: Store> Tracker<S> {
         self.store.registered_models().await
     }
 
-    /// A registered model by name.
-    pub async fn registered_model(&self, name: &str) -> Result<RegisteredModel, DomainError> {
-        self.store
-            .registered_models()
-            .await?
-            .into_iter()
-            .find(|m| m.name == name)
-            .ok_or_else(|| {
-                DomainError::not_found(format!("Registered Model with name={name} not found"))
-            })
-    }
-
     /// Model versions, by model name then version.
     pub async fn model_versions(&self) -> Result<Vec<ModelVersion>, DomainError> {
         self.store.model_versions().await
@@ -274,16 +254,16 @@ impl<S: Store> Tracker<S> {
         snapshot: Snapshot,
         progress: Progress<'_>,
     ) -> Result<ImportReport, DomainError> {
-        let _guard = self.lock().await?;
-        let experiments = self.store.experiments().await?;
+        let write = self.begin().await?;
+        let experiments = write.experiments().await?;
         let ids: Vec<String> = experiments
             .iter()
             .map(|e| e.experiment_id.clone())
             .collect();
-        let runs = self.store.runs(&ids).await?;
-        let registered_models = self.store.registered_models().await?;
-        let model_versions = self.store.model_versions().await?;
-        let logged_models = self.store.logged_models().await?;
+        let runs = write.runs(&ids).await?;
+        let registered_models = write.registered_models().await?;
+        let model_versions = write.model_versions().await?;
+        let logged_models = write.logged_models().await?;
         let existing = Existing {
             experiments: &experiments,
             runs: &runs,
@@ -293,15 +273,15 @@ impl<S: Store> Tracker<S> {
         };
         let (changes, report) = plan(existing, snapshot)?;
         if !changes.is_empty() {
-            self.commit_tracked(changes, progress).await?;
+            self.commit_tracked(write, changes, progress).await?;
         }
         Ok(report)
     }
 
     /// Creates the `Default` experiment (id 0) if the database has none, as MLflow does.
     pub async fn ensure_default_experiment(&self) -> Result<(), DomainError> {
-        let _guard = self.lock().await?;
-        let experiments = self.store.experiments().await?;
+        let write = self.begin().await?;
+        let experiments = write.experiments().await?;
         if experiments
             .iter()
             .any(|e| e.experiment_id == DEFAULT_EXPERIMENT_ID)
@@ -309,15 +289,18 @@ impl<S: Store> Tracker<S> {
             return Ok(());
         }
         let now = now_ms();
-        self.commit(vec![Change::PutExperiment(Experiment {
-            experiment_id: DEFAULT_EXPERIMENT_ID.to_owned(),
-            name: DEFAULT_EXPERIMENT_NAME.to_owned(),
-            artifact_location: default_artifact_location(DEFAULT_EXPERIMENT_ID),
-            lifecycle_stage: LifecycleStage::Active,
-            creation_time: Some(now),
-            last_update_time: Some(now),
-            tags: Vec::new(),
-        })])
+        self.commit(
+            write,
+            vec![Change::PutExperiment(Experiment {
+                experiment_id: DEFAULT_EXPERIMENT_ID.to_owned(),
+                name: DEFAULT_EXPERIMENT_NAME.to_owned(),
+                artifact_location: default_artifact_location(DEFAULT_EXPERIMENT_ID),
+                lifecycle_stage: LifecycleStage::Active,
+                creation_time: Some(now),
+                last_update_time: Some(now),
+                tags: Vec::new(),
+            })],
+        )
         .await
     }
 
@@ -332,13 +315,7 @@ impl<S: Store> Tracker<S> {
     }
 
     pub async fn experiment(&self, experiment_id: &str) -> Result<Experiment, DomainError> {
-        validate_experiment_id(experiment_id)?;
-        self.store
-            .experiments()
-            .await?
-            .into_iter()
-            .find(|e| e.experiment_id == experiment_id)
-            .ok_or_else(|| DomainError::experiment_not_found(experiment_id))
+        experiment_in(&self.store, experiment_id).await
     }
 
     pub async fn experiment_by_name(&self, name: &str) -> Result<Experiment, DomainError> {
@@ -363,8 +340,8 @@ impl<S: Store> Tracker<S> {
         for tag in &tags {
             validate_experiment_tag(tag)?;
         }
-        let _guard = self.lock().await?;
-        let experiments = self.store.experiments().await?;
+        let write = self.begin().await?;
+        let experiments = write.experiments().await?;
         ensure_name_free(&experiments, name)?;
         let experiment_id = next_experiment_id(&experiments).to_string();
         let now = now_ms();
@@ -383,7 +360,8 @@ impl<S: Store> Tracker<S> {
             last_update_time: Some(now),
             tags: unique_tags,
         };
-        self.commit(vec![Change::PutExperiment(experiment)]).await?;
+        self.commit(write, vec![Change::PutExperiment(experiment)])
+            .await?;
         Ok(experiment_id)
     }
 
@@ -393,19 +371,20 @@ impl<S: Store> Tracker<S> {
         new_name: &str,
     ) -> Result<(), DomainError> {
         validate_experiment_name(new_name)?;
-        let _guard = self.lock().await?;
-        let mut experiment = self.experiment(experiment_id).await?;
+        let write = self.begin().await?;
+        let mut experiment = experiment_in(&write, experiment_id).await?;
         if experiment.lifecycle_stage != LifecycleStage::Active {
             return Err(DomainError::invalid(
                 "Cannot rename a non-active experiment.",
             ));
         }
         if experiment.name != new_name {
-            ensure_name_free(&self.store.experiments().await?, new_name)?;
+            ensure_name_free(&write.experiments().await?, new_name)?;
         }
         experiment.name = new_name.to_owned();
         experiment.last_update_time = Some(now_ms());
-        self.commit(vec![Change::PutExperiment(experiment)]).await
+        self.commit(write, vec![Change::PutExperiment(experiment)])
+            .await
     }
 
     /// Marks an experiment and all its runs deleted, as MLflow's SQL store does.
@@ -430,8 +409,8 @@ impl<S: Store> Tracker<S> {
         experiment_id: &str,
         stage: LifecycleStage,
     ) -> Result<(), DomainError> {
-        let _guard = self.lock().await?;
-        let mut experiment = self.experiment(experiment_id).await?;
+        let write = self.begin().await?;
+        let mut experiment = experiment_in(&write, experiment_id).await?;
         let required = match stage {
             LifecycleStage::Active => LifecycleStage::Deleted,
             LifecycleStage::Deleted => LifecycleStage::Active,
@@ -450,13 +429,13 @@ impl<S: Store> Tracker<S> {
         experiment.lifecycle_stage = stage;
         experiment.last_update_time = Some(now_ms());
         let mut changes = vec![Change::PutExperiment(experiment)];
-        for mut run in self.store.runs(&[experiment_id.to_owned()]).await? {
+        for mut run in write.runs(&[experiment_id.to_owned()]).await? {
             if run.info.lifecycle_stage != stage {
                 run.info.lifecycle_stage = stage;
                 changes.push(Change::PutRun(run));
             }
         }
-        self.commit(changes).await
+        self.commit(write, changes).await
     }
 
     pub async fn set_experiment_tag(
@@ -465,22 +444,19 @@ impl<S: Store> Tracker<S> {
         tag: Tag,
     ) -> Result<(), DomainError> {
         validate_experiment_tag(&tag)?;
-        let _guard = self.lock().await?;
-        let mut experiment = self.experiment(experiment_id).await?;
+        let write = self.begin().await?;
+        let mut experiment = experiment_in(&write, experiment_id).await?;
         ensure_experiment_active(&experiment)?;
         upsert_tag(&mut experiment.tags, &tag.key, &tag.value);
         experiment.last_update_time = Some(now_ms());
-        self.commit(vec![Change::PutExperiment(experiment)]).await
+        self.commit(write, vec![Change::PutExperiment(experiment)])
+            .await
     }
 
     // Runs.
 
     pub async fn run(&self, run_id: &str) -> Result<Run, DomainError> {
-        validate_run_id(run_id)?;
-        self.store
-            .run(run_id)
-            .await?
-            .ok_or_else(|| DomainError::run_not_found(run_id))
+        run_in(&self.store, run_id).await
     }
 
     /// The runs of the given experiments in `view`, in no particular order.
@@ -509,8 +485,8 @@ impl<S: Store> Tracker<S> {
             (Some(name), _) | (None, Some(name)) => name,
             (None, None) => random_run_name(uuid::Uuid::new_v4().as_u128()),
         };
-        let _guard = self.lock().await?;
-        let experiment = self.experiment(&new.experiment_id).await?;
+        let write = self.begin().await?;
+        let experiment = experiment_in(&write, &new.experiment_id).await?;
         ensure_experiment_active(&experiment)?;
         let run_id = uuid::Uuid::new_v4().simple().to_string();
         let mut run = Run {
@@ -542,7 +518,8 @@ impl<S: Store> Tracker<S> {
                 ..LogBatch::default()
             },
         )?;
-        self.commit(vec![Change::PutRun(run.clone())]).await?;
+        self.commit(write, vec![Change::PutRun(run.clone())])
+            .await?;
         Ok(run)
     }
 
@@ -565,16 +542,16 @@ impl<S: Store> Tracker<S> {
         run_id: &str,
         stage: LifecycleStage,
     ) -> Result<(), DomainError> {
-        let _guard = self.lock().await?;
-        let mut run = self.run(run_id).await?;
+        let write = self.begin().await?;
+        let mut run = run_in(&write, run_id).await?;
         run.info.lifecycle_stage = stage;
-        self.commit(vec![Change::PutRun(run)]).await
+        self.commit(write, vec![Change::PutRun(run)]).await
     }
 
     /// Logs metrics, params and tags to a run in one atomic write.
     pub async fn log_batch(&self, run_id: &str, batch: LogBatch) -> Result<(), DomainError> {
-        let _guard = self.lock().await?;
-        let mut run = self.run(run_id).await?;
+        let write = self.begin().await?;
+        let mut run = run_in(&write, run_id).await?;
         apply_log_batch(&mut run, &batch)?;
         let mut changes = vec![Change::PutRun(run)];
         if !batch.metrics.is_empty() {
@@ -583,7 +560,7 @@ impl<S: Store> Tracker<S> {
                 points: batch.metrics,
             });
         }
-        self.commit(changes).await
+        self.commit(write, changes).await
     }
 
     pub async fn delete_tag(&self, run_id: &str, key: &str) -> Result<(), DomainError> {
@@ -607,10 +584,11 @@ impl<S: Store> Tracker<S> {
         run_id: &str,
         change: impl FnOnce(&mut Run) -> Result<(), DomainError>,
     ) -> Result<Run, DomainError> {
-        let _guard = self.lock().await?;
-        let mut run = self.run(run_id).await?;
+        let write = self.begin().await?;
+        let mut run = run_in(&write, run_id).await?;
         change(&mut run)?;
-        self.commit(vec![Change::PutRun(run.clone())]).await?;
+        self.commit(write, vec![Change::PutRun(run.clone())])
+            .await?;
         Ok(run)
     }
 
@@ -667,16 +645,42 @@ impl<S: Store> Tracker<S> {
         bytes: Vec<u8>,
     ) -> Result<(), DomainError> {
         let path = normalize_artifact_path(path)?;
-        let _guard = self.lock().await?;
-        let run = self.run(run_id).await?;
+        let write = self.begin().await?;
+        let run = run_in(&write, run_id).await?;
         ensure_active(&run)?;
-        self.commit(vec![Change::PutArtifact {
-            run_id: run_id.to_owned(),
-            path,
-            bytes,
-        }])
+        self.commit(
+            write,
+            vec![Change::PutArtifact {
+                run_id: run_id.to_owned(),
+                path,
+                bytes,
+            }],
+        )
         .await
     }
+}
+
+/// The experiment `experiment_id` among `records`.
+pub(super) async fn experiment_in(
+    records: &impl Records,
+    experiment_id: &str,
+) -> Result<Experiment, DomainError> {
+    validate_experiment_id(experiment_id)?;
+    records
+        .experiments()
+        .await?
+        .into_iter()
+        .find(|e| e.experiment_id == experiment_id)
+        .ok_or_else(|| DomainError::experiment_not_found(experiment_id))
+}
+
+/// The run `run_id` among `records`.
+pub(super) async fn run_in(records: &impl Records, run_id: &str) -> Result<Run, DomainError> {
+    validate_run_id(run_id)?;
+    records
+        .run(run_id)
+        .await?
+        .ok_or_else(|| DomainError::run_not_found(run_id))
 }
 
 /// Where an experiment's artifacts are said to live, as `mlflow server --serve-artifacts` says.
