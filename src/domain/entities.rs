@@ -288,6 +288,19 @@ pub struct Run {
     pub inputs: Vec<DatasetInput>,
 }
 
+impl RunInfo {
+    /// Milliseconds from start to end, or to `now` for a run still going.
+    pub fn duration_ms(&self, now: i64) -> Option<i64> {
+        let start = self.start_time?;
+        let end = match self.end_time {
+            Some(end) => end,
+            None if !self.status.is_terminated() => now,
+            None => return None,
+        };
+        Some((end - start).max(0))
+    }
+}
+
 impl Run {
     /// The run's name, or its id when it has none (as MLflow's UI shows it).
     pub fn display_name(&self) -> &str {
@@ -322,17 +335,6 @@ impl Run {
     /// The parent run of a nested run.
     pub fn parent_run_id(&self) -> Option<&str> {
         self.tag(super::PARENT_RUN_TAG)
-    }
-
-    /// Milliseconds from start to end, or to `now` for a run still going.
-    pub fn duration_ms(&self, now: i64) -> Option<i64> {
-        let start = self.info.start_time?;
-        let end = match self.info.end_time {
-            Some(end) => end,
-            None if !self.info.status.is_terminated() => now,
-            None => return None,
-        };
-        Some((end - start).max(0))
     }
 }
 

@@ -1,7 +1,7 @@
 //! What the run page shows, read through the tracker: the run, its experiment's name and the
-//! runs nested under it.
+//! runs nested under it, each read again only when a write changed it.
 
-use crate::domain::{DomainError, LifecycleStage, Run, ViewType};
+use crate::domain::{LifecycleStage, Run, ViewType};
 use crate::store::{Store, Tracker};
 
 /// A run with what its page says around it.
@@ -48,33 +48,26 @@ impl RunDetails {
     }
 }
 
-/// Run `run_id` and what its page shows with it. Only the run must be there: an experiment
-/// that cannot be read leaves the run unnamed by it, and runs that cannot be listed leave it
-/// without children.
-pub async fn load_run<S: Store>(
+/// The name of experiment `experiment_id`, when it can be read.
+pub async fn experiment_name<S: Store>(tracker: &Tracker<S>, experiment_id: &str) -> Option<String> {
+    tracker.experiment(experiment_id).await.ok().map(|e| e.name)
+}
+
+/// The active runs of experiment `experiment_id` nested under run `run_id`: id and name. None
+/// when the runs cannot be listed.
+pub async fn children<S: Store>(
     tracker: &Tracker<S>,
+    experiment_id: &str,
     run_id: &str,
-) -> Result<RunDetails, DomainError> {
-    let run = tracker.run(run_id).await?;
-    let experiment_id = run.info.experiment_id.clone();
-    let experiment_name = tracker
-        .experiment(&experiment_id)
-        .await
-        .ok()
-        .map(|e| e.name);
-    let children = tracker
-        .runs(&[experiment_id], ViewType::ActiveOnly)
+) -> Vec<(String, String)> {
+    tracker
+        .runs(&[experiment_id.to_owned()], ViewType::ActiveOnly)
         .await
         .unwrap_or_default()
         .into_iter()
         .filter(|r| r.parent_run_id() == Some(run_id))
         .map(|r| (r.info.run_id.clone(), r.display_name().to_owned()))
-        .collect();
-    Ok(RunDetails {
-        run,
-        experiment_name,
-        children,
-    })
+        .collect()
 }
 
 #[cfg(test)]
@@ -117,19 +110,26 @@ mod tests {
                 .await
                 .unwrap();
             tracker.delete_run(&gone.info.run_id).await.unwrap();
-            let deleted = load_run(&tracker, &gone.info.run_id).await.unwrap();
-            assert!(deleted.is_deleted() && !deleted.is_active());
-
-            let details = load_run(&tracker, &parent_id).await.unwrap();
+            let details = RunDetails {
+                run: tracker.run(&gone.info.run_id).await.unwrap(),
+                experiment_name: experiment_name(&tracker, &experiment).await,
+                children: Vec::new(),
+            };
+            assert!(details.is_deleted() && !details.is_active());
+            let details = RunDetails {
+                run: parent,
+                ..details
+            };
             assert_eq!(details.title(), "baseline · nyc-taxi-experiment");
             assert!(details.is_active());
             assert_eq!(
-                details.children,
+                children(&tracker, &experiment, &parent_id).await,
                 [(child.info.run_id.clone(), "fold-1".to_owned())]
             );
-            let leaf = load_run(&tracker, &child.info.run_id).await.unwrap();
-            assert!(leaf.children.is_empty());
-            assert!(load_run(&tracker, "0123456789abcdef").await.is_err());
+            assert!(children(&tracker, &experiment, &child.info.run_id)
+                .await
+                .is_empty());
+            assert_eq!(experiment_name(&tracker, "999").await, None);
         });
     }
 
@@ -149,8 +149,9 @@ mod tests {
         };
         block_on(tracker.log_batch(&run.info.run_id, batch)).unwrap();
         let details = RunDetails {
+            run: block_on(tracker.run(&run.info.run_id)).unwrap(),
             experiment_name: None,
-            ..block_on(load_run(&tracker, &run.info.run_id)).unwrap()
+            children: Vec::new(),
         };
         assert_eq!(
             details.experiment_label(),

@@ -6,15 +6,15 @@ use leptos::prelude::*;
 use crate::app::use_app;
 use crate::app::widgets::run_action;
 use crate::clock::now_ms;
-use crate::domain::{LifecycleStage, Run, RunStatus, RunUpdate};
+use crate::domain::{LifecycleStage, RunInfo, RunStatus, RunUpdate};
 
 /// The run's name and state, with its actions; their failures go to `error`.
 #[component]
-pub fn RunHead(run: Run, error: RwSignal<Option<String>>) -> impl IntoView {
+pub fn RunHead(info: RunInfo, name: String, error: RwSignal<Option<String>>) -> impl IntoView {
     let app = use_app();
-    let run_id = StoredValue::new(run.info.run_id.clone());
-    let deleted = run.info.lifecycle_stage == LifecycleStage::Deleted;
-    let running = !run.info.status.is_terminated();
+    let run_id = StoredValue::new(info.run_id.clone());
+    let deleted = info.lifecycle_stage == LifecycleStage::Deleted;
+    let running = !info.status.is_terminated();
     let set_status = move |status: RunStatus| {
         let tracker = app.tracker();
         run_action(error, async move {
@@ -39,10 +39,10 @@ pub fn RunHead(run: Run, error: RwSignal<Option<String>>) -> impl IntoView {
             }
         });
     };
-    let status = run.info.status.as_str();
+    let status = info.status.as_str();
     view! {
         <div class="page-head">
-            <h1 data-testid="run-name">{run.display_name().to_owned()}</h1>
+            <h1 data-testid="run-name">{name}</h1>
             <span class=format!("status {}", status.to_ascii_lowercase()) data-testid="run-status">{status}</span>
             {deleted.then(|| view! { <span class="badge deleted">"deleted"</span> })}
             <div class="actions">

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::data::RunDetails;
 use crate::app::format;
 use crate::app::route::{Page, Route};
 use crate::clock::now_ms;
+use crate::domain::RunInfo;
 
 /// A run's page, in run `run_id` of experiment `experiment_id`.
 fn run_link(experiment_id: &str, run_id: &str) -> String {
@@ -17,13 +17,16 @@ fn run_link(experiment_id: &str, run_id: &str) -> String {
     .to_hash()
 }
 
+/// The run's `info`, the run it is nested in (`parent`) and the runs nested in it (id, name).
 #[component]
-pub fn RunInfoTable(details: RunDetails) -> impl IntoView {
-    let RunDetails { run, children, .. } = details;
-    let info = run.info.clone();
-    let parent_link = run.parent_run_id().map(|parent_id| {
-        let href = run_link(&info.experiment_id, parent_id);
-        view! { <tr><th>"Parent run"</th><td><a href=href>{parent_id.to_owned()}</a></td></tr> }
+pub fn RunInfoTable(
+    info: RunInfo,
+    parent: Option<String>,
+    children: Vec<(String, String)>,
+) -> impl IntoView {
+    let parent_link = parent.map(|parent_id| {
+        let href = run_link(&info.experiment_id, &parent_id);
+        view! { <tr><th>"Parent run"</th><td><a href=href>{parent_id}</a></td></tr> }
     });
     let child_links = (!children.is_empty()).then(|| {
         let links = children
@@ -39,7 +42,7 @@ pub fn RunInfoTable(details: RunDetails) -> impl IntoView {
             <tr><th>"Run ID"</th><td><code>{info.run_id.clone()}</code></td></tr>
             <tr><th>"Created"</th><td>{info.start_time.map(format::time)}</td></tr>
             <tr><th>"Ended"</th><td>{info.end_time.map(format::time)}</td></tr>
-            <tr><th>"Duration"</th><td>{run.duration_ms(now_ms()).map(format::duration)}</td></tr>
+            <tr><th>"Duration"</th><td>{info.duration_ms(now_ms()).map(format::duration)}</td></tr>
             <tr><th>"User"</th><td>{info.user_id.clone()}</td></tr>
             <tr><th>"Artifact URI"</th><td><code>{info.artifact_uri.clone()}</code></td></tr>
             {parent_link}

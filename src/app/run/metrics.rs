@@ -11,22 +11,38 @@ use crate::domain::Metric;
 const SPARK_WIDTH: f64 = 120.0;
 const SPARK_HEIGHT: f64 = 28.0;
 
+/// The run's latest `metrics`. A row stays while its metric does (with its sparkline); a
+/// logged point changes its value and step in place.
 #[component]
-pub fn MetricsTable(run_id: String, metrics: Vec<Metric>) -> impl IntoView {
+pub fn MetricsTable(run_id: String, metrics: Memo<Vec<Metric>>) -> impl IntoView {
+    let keys = Memo::new(move |_| {
+        metrics.with(|all| all.iter().map(|m| m.key.clone()).collect::<Vec<_>>())
+    });
+    let latest = move |key: &str| metrics.with(|all| all.iter().find(|m| m.key == key).cloned());
     view! {
         <section class="panel">
             <h3>"Metrics"</h3>
             <table class="kv" data-testid="run-metrics">
                 <thead><tr><th>"Name"</th><th>"Latest"</th><th>"Step"</th><th>"History"</th></tr></thead>
                 <tbody>
-                    {metrics.into_iter().map(|m| view! {
-                        <tr data-metric-key=m.key.clone()>
-                            <td>{m.key.clone()}</td>
-                            <td class="num" title=m.value.to_string()>{format::number(m.value)}</td>
-                            <td class="num">{m.step}</td>
-                            <td><Sparkline run_id=run_id.clone() key=m.key.clone()/></td>
-                        </tr>
-                    }).collect_view()}
+                    <For each=move || keys.get() key=|k| k.clone() let:key>
+                        {
+                            let point = Memo::new({
+                                let key = key.clone();
+                                move |_| latest(&key).map(|m| (m.value, m.step))
+                            });
+                            view! {
+                                <tr data-metric-key=key.clone()>
+                                    <td>{key.clone()}</td>
+                                    <td class="num" title=move || point.get().map(|(v, _)| v.to_string())>
+                                        {move || point.get().map(|(v, _)| format::number(v))}
+                                    </td>
+                                    <td class="num">{move || point.get().map(|(_, step)| step)}</td>
+                                    <td><Sparkline run_id=run_id.clone() key=key.clone()/></td>
+                                </tr>
+                            }
+                        }
+                    </For>
                 </tbody>
             </table>
         </section>

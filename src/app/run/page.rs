@@ -5,7 +5,7 @@
 use crate::app::notices::follow;
 use leptos::prelude::*;
 
-use super::data::{load_run, RunDetails};
+use super::data::{children, experiment_name, RunDetails};
 use super::datasets::Datasets;
 use super::head::RunHead;
 use super::index::{scroll_to, section_in, Section, SectionIndex};
@@ -22,22 +22,52 @@ use crate::app::route::{Page, Route};
 use crate::app::widgets::{run_action, DescriptionEditor, EditorState, ErrorLine};
 use crate::app::{keep_last, use_app};
 use crate::domain::{LogBatch, Tag, NOTE_TAG};
+use crate::store::ChangeSet;
 
 #[component]
 pub fn RunPage(experiment_id: String, run_id: String) -> impl IntoView {
     let app = use_app();
-    let stored_id = StoredValue::new(run_id);
-    // The run, its experiment's name and its children (runs of the same experiment).
-    let experiment = experiment_id.clone();
-    let changed = follow(app.notice, move |c| {
-        c.touches_experiments() || c.runs.contains_key(&experiment)
+    let ids = StoredValue::new((experiment_id.clone(), run_id.clone()));
+    // The run, its experiment's name and its children (runs of the same experiment), each
+    // read again only when a write changed it: logging to the run re-reads the run alone.
+    let run_changed = follow(app.notice, move |c| {
+        ids.with_value(|(_, run_id)| c.touches_run(run_id))
     });
-    let details = keep_last(LocalResource::new(move || {
+    let run = keep_last(LocalResource::new(move || {
         let tracker = app.tracker();
-        changed.track();
-        let id = stored_id.get_value();
-        async move { load_run(&tracker, &id).await }
+        run_changed.track();
+        let run_id = ids.with_value(|(_, run_id)| run_id.clone());
+        async move { tracker.run(&run_id).await }
     }));
+    let renamed = follow(app.notice, ChangeSet::touches_experiments);
+    let name = keep_last(LocalResource::new(move || {
+        let tracker = app.tracker();
+        renamed.track();
+        let experiment_id = ids.with_value(|(e, _)| e.clone());
+        async move { experiment_name(&tracker, &experiment_id).await }
+    }));
+    let others_changed = follow(app.notice, move |c| {
+        ids.with_value(|(experiment_id, run_id)| {
+            c.everything
+                || c.runs
+                    .get(experiment_id)
+                    .is_some_and(|runs| runs.iter().any(|r| r != run_id))
+        })
+    });
+    let children = keep_last(LocalResource::new(move || {
+        let tracker = app.tracker();
+        others_changed.track();
+        let (experiment_id, run_id) = ids.get_value();
+        async move { children(&tracker, &experiment_id, &run_id).await }
+    }));
+    let details = Memo::new(move |_| {
+        let run = run.get()?;
+        Some(run.map(|run| RunDetails {
+            run,
+            experiment_name: name.get().flatten(),
+            children: children.get().unwrap_or_default(),
+        }))
+    });
     use_title(move || {
         details.with(|d| match d {
             None => String::new(),
@@ -45,7 +75,6 @@ pub fn RunPage(experiment_id: String, run_id: String) -> impl IntoView {
             Some(Err(_)) => "Run not found".to_owned(),
         })
     });
-    // What is shown changes only when the run's data does, not at every write elsewhere.
     let shown = Memo::new(move |_| details.with(|d| d.clone().and_then(Result::ok)));
     let back = Route::page(Page::Experiment(experiment_id)).to_hash();
     view! {
@@ -61,7 +90,7 @@ pub fn RunPage(experiment_id: String, run_id: String) -> impl IntoView {
             Some(Ok(_)) => None,
         })}
         <Show when=move || shown.with(Option::is_some)>
-            <RunSections details=shown run_id=stored_id.get_value()/>
+            <RunSections details=shown run_id=run_id.clone()/>
         </Show>
     }
 }
@@ -117,24 +146,26 @@ fn RunSections(details: Memo<Option<RunDetails>>, run_id: String) -> impl IntoVi
     });
     view! {
         <section class="run-page" data-testid="run-page" data-run-id=run_id.get_value()>
-            {part(details, |d| {
-                let href = Route::page(Page::Experiment(d.run.info.experiment_id.clone())).to_hash();
+            {part(details, |d| (d.run.info.experiment_id.clone(), d.experiment_label()), |(experiment_id, label)| {
+                let href = Route::page(Page::Experiment(experiment_id)).to_hash();
                 view! {
-                    <nav class="crumbs"><a href=href data-testid="run-experiment-link">"← "{d.experiment_label()}</a></nav>
+                    <nav class="crumbs"><a href=href data-testid="run-experiment-link">"← "{label}</a></nav>
                 }
             })}
-            {part(details, move |d| view! { <RunHead run=d.run.clone() error=error/> })}
-            {part(details, |d| view! { <SectionIndex sections=Section::of_run(!d.run.inputs.is_empty(), d.is_active())/> })}
+            {part(details, |d| (d.run.info.clone(), d.run.display_name().to_owned()), move |(info, name)| view! { <RunHead info=info name=name error=error/> })}
+            {part(details, |d| Section::of_run(!d.run.inputs.is_empty(), d.is_active()), |sections| view! { <SectionIndex sections=sections/> })}
             <ErrorLine error=error/>
             <div id=Section::Overview.id()>
-                {part(details, |d| view! { <RunInfoTable details=d.clone()/> })}
+                {part(details, |d| (d.run.info.clone(), d.run.parent_run_id().map(str::to_owned), d.children.clone()), |(info, parent, children)| {
+                    view! { <RunInfoTable info=info parent=parent children=children/> }
+                })}
             </div>
-            {part(details, move |d| {
-                let text = d.run.description().unwrap_or_default().to_owned();
+            {part(details, |d| d.run.description().unwrap_or_default().to_owned(), move |text| {
                 view! { <DescriptionEditor text=Signal::derive(move || text.clone()) save=save_description state=editor/> }
             })}
             <div id=Section::Metrics.id()>
-                {part(details, |d| view! { <MetricsTable run_id=d.run.info.run_id.clone() metrics=d.run.data.metrics.clone()/> })}
+                <MetricsTable run_id=run_id.get_value()
+                    metrics=Memo::new(move |_| details.with(|d| d.as_ref().map(|d| d.run.data.metrics.clone()).unwrap_or_default()))/>
             </div>
             <section class="charts" data-testid="run-charts">
                 <For each=move || chart_keys.get() key=|k| k.clone() let:key>
@@ -142,13 +173,12 @@ fn RunSections(details: Memo<Option<RunDetails>>, run_id: String) -> impl IntoVi
                 </For>
             </section>
             <div id=Section::Params.id()>
-                {part(details, |d| view! { <ParamsTable params=d.run.data.params.clone()/> })}
+                {part(details, |d| d.run.data.params.clone(), |params| view! { <ParamsTable params=params/> })}
             </div>
             <div id=Section::Tags.id()>
-                {part(details, |d| view! { <TagsTable tags=d.run.data.tags.clone()/> })}
+                {part(details, |d| d.run.data.tags.clone(), |tags| view! { <TagsTable tags=tags/> })}
             </div>
-            {part(details, |d| {
-                let inputs = d.run.inputs.clone();
+            {part(details, |d| d.run.inputs.clone(), |inputs| {
                 (!inputs.is_empty()).then(|| view! {
                     <div id=Section::Datasets.id()><Datasets inputs=inputs/></div>
                 })
@@ -164,10 +194,17 @@ fn RunSections(details: Memo<Option<RunDetails>>, run_id: String) -> impl IntoVi
     }
 }
 
-/// A part of the page drawn by `show` from the run's details, anew when they change.
-fn part<V: IntoView + 'static>(
+/// A part of the page: `pick` takes what it shows from the run's details, and `show` draws
+/// it, anew only when what `pick` took changed (a logged metric redraws the metrics alone).
+fn part<T, V>(
     details: Memo<Option<RunDetails>>,
-    show: impl Fn(&RunDetails) -> V + Send + 'static,
-) -> impl Fn() -> Option<V> + Send + 'static {
-    move || details.with(|d| d.as_ref().map(&show))
+    pick: impl Fn(&RunDetails) -> T + Send + Sync + 'static,
+    show: impl Fn(T) -> V + Send + 'static,
+) -> impl Fn() -> Option<V> + Send + 'static
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let picked = Memo::new(move |_| details.with(|d| d.as_ref().map(&pick)));
+    move || picked.get().map(&show)
 }

@@ -58,7 +58,7 @@ pub fn row_cells(
         name = esc(run.display_name()),
         lower = status.to_ascii_lowercase(),
         created = info.start_time.map(format::time).unwrap_or_default(),
-        duration = run
+        duration = info
             .duration_ms(now)
             .map(format::duration)
             .unwrap_or_default(),

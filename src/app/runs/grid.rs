@@ -17,23 +17,9 @@ use crate::clock::now_ms;
 use crate::domain::LifecycleStage;
 
 use super::cells::{fingerprint, group_cells, row_cells};
+use super::rows::{RowLayer, Visible};
 use super::columns::{sort_clause, sort_mark, width_of, Column, FIXED, SELECT_COLUMN};
 use super::table::RunsTable;
-
-/// One row on screen: what identifies it, and its cells as HTML.
-#[derive(Debug, Clone, PartialEq)]
-struct Visible {
-    /// Changes whenever anything drawn in the row may have changed, so the row is rebuilt.
-    key: String,
-    position: usize,
-    /// Empty for a group's header row.
-    run_id: String,
-    /// A group's header row: its key among expanded rows, and its runs.
-    group: Option<(String, Vec<String>)>,
-    depth: usize,
-    deleted: bool,
-    cells: String,
-}
 
 /// A group's row shows its members' values: it changes when any of them does.
 fn group_fingerprint(group: &super::arrange::Group, runs: &[crate::domain::Run]) -> u64 {
@@ -58,6 +44,8 @@ fn clicked(target: &web_sys::Element) -> Click {
     match action.as_deref() {
         Some("expand") => Click::Expand,
         Some("expand-group") => Click::ExpandGroup,
+        Some("select") => Click::Select,
+        Some("select-group") => Click::SelectGroup,
         _ if target
             .closest("a, button, input, label")
             .ok()
@@ -73,6 +61,10 @@ fn clicked(target: &web_sys::Element) -> Click {
 enum Click {
     Expand,
     ExpandGroup,
+    /// A run's checkbox.
+    Select,
+    /// A group's checkbox.
+    SelectGroup,
     Control,
     Row,
 }
@@ -245,7 +237,25 @@ pub fn Grid(table: RunsTable) -> impl IntoView {
         );
         on_screen
     });
-    // One listener for every row: expanders, and a click elsewhere on a row opens it.
+    // The rows in the page follow what is visible, the selection and the cursor.
+    let body = NodeRef::<leptos::html::Div>::new();
+    let layer = StoredValue::new_local(RowLayer::new(row_height));
+    Effect::new(move |_| {
+        let Some(body) = body.get() else {
+            return;
+        };
+        visible.with(|rows| {
+            table.settings.with(|s| {
+                let at = cursor.cursor.get();
+                layer.update_value(|layer| {
+                    layer.show(&body, rows);
+                    layer.mark(rows, &s.selected, at);
+                })
+            })
+        });
+    });
+    // One listener for every row: checkboxes, expanders, and a click elsewhere on a row opens
+    // it.
     let row_event = move |ev: &leptos::ev::MouseEvent| {
         let Some(target) = ev
             .target()
@@ -265,6 +275,24 @@ pub fn Grid(table: RunsTable) -> impl IntoView {
             }
             Click::ExpandGroup => {
                 table.toggle_open(row.get_attribute("data-group").unwrap_or_default())
+            }
+            Click::Select => {
+                table.toggle_selected(row.get_attribute("data-run-id").unwrap_or_default())
+            }
+            Click::SelectGroup => {
+                let members = position.and_then(|p| {
+                    visible.with_untracked(|rows| {
+                        rows.iter()
+                            .find(|r| r.position == p)
+                            .and_then(|r| r.group.as_ref().map(|(_, m)| m.clone()))
+                    })
+                });
+                if let Some(members) = members {
+                    let on = !table
+                        .settings
+                        .with_untracked(|s| members.iter().all(|m| s.selected.contains(m)));
+                    table.select_many(members, on);
+                }
             }
             Click::Control => cursor.cursor.set(position),
             Click::Row => {
@@ -345,76 +373,13 @@ pub fn Grid(table: RunsTable) -> impl IntoView {
                         header(column.id(), column.key().to_owned(), column.class(), true, n + 1 + FIXED.len())
                     }).collect_view()}
                 </div>
-                <div class="grid-body" role="rowgroup"
+                <div class="grid-body" role="rowgroup" node_ref=body
                     style:height=move || format!("{}px", total.get() as f64 * row_height)
-                    on:click=move |ev| row_event(&ev)>
-                    <For each=move || visible.get() key=|row| row.key.clone() let:row>
-                        <Row row=row table=table cursor=cursor.cursor row_height=row_height/>
-                    </For>
-                </div>
+                    on:click=move |ev| row_event(&ev)></div>
             </div>
             {move || (table.shown.with(|s| s.matching.is_empty()) && table.runs().is_some_and(|r| !r.is_empty())).then(|| view! {
                 <p class="muted no-match" data-testid="runs-no-match">"No run matches the filter."</p>
             })}
         </div>
-    }
-}
-
-/// One row: a run's, or a group's header.
-#[component]
-fn Row(
-    row: Visible,
-    table: RunsTable,
-    cursor: RwSignal<Option<usize>>,
-    row_height: f64,
-) -> impl IntoView {
-    let position = row.position;
-    let top = format!("{}px", position as f64 * row_height);
-    match row.group {
-        Some((key, members)) => {
-            let ids = members.clone();
-            let all_in = move |s: &Vec<String>| members.iter().all(|m| s.contains(m));
-            let (checked, toggle) = (all_in.clone(), all_in);
-            view! {
-                <div class="row group" role="row" data-testid="group-row" data-group=key
-                    data-position=position style:top=top
-                    class:cursor=move || cursor.get() == Some(position)>
-                    <div class="td select" role="cell" style="width:var(--w0)">
-                        <input type="checkbox" data-testid="group-select" aria-label="Select the runs of this group"
-                            prop:checked=move || table.settings.with(|s| checked(&s.selected))
-                            on:click=move |ev| {
-                                ev.stop_propagation();
-                                let on = !table.settings.with_untracked(|s| toggle(&s.selected));
-                                table.select_many(ids.clone(), on);
-                            }/>
-                    </div>
-                    <div class="cells" inner_html=row.cells></div>
-                </div>
-            }
-            .into_any()
-        }
-        None => {
-            let (check_id, toggle_id, class_id) =
-                (row.run_id.clone(), row.run_id.clone(), row.run_id.clone());
-            view! {
-                <div class="row" role="row" data-testid="run-row" data-run-id=row.run_id.clone()
-                    data-depth=row.depth data-position=position
-                    style:top=top
-                    class:deleted=row.deleted
-                    class:selected=move || table.settings.with(|s| s.selected.contains(&class_id))
-                    class:cursor=move || cursor.get() == Some(position)>
-                    <div class="td select" role="cell" style="width:var(--w0)">
-                        <input type="checkbox" data-testid="run-select" aria-label="Select run"
-                            prop:checked=move || table.settings.with(|s| s.selected.contains(&check_id))
-                            on:click=move |ev| {
-                                ev.stop_propagation();
-                                table.toggle_selected(toggle_id.clone());
-                            }/>
-                    </div>
-                    <div class="cells" inner_html=row.cells></div>
-                </div>
-            }
-            .into_any()
-        }
     }
 }

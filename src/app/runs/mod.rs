@@ -6,13 +6,15 @@
 //! The data logic is plain and tested natively: [`view`] (settings ↔ URL), [`arrange`]
 //! (filter, sort, tree, groups), [`columns`], [`cells`] (escaped row HTML), [`suggest`]. The
 //! components are [`section`] (the whole), [`toolbar`], [`search_box`], [`selection`],
-//! [`grid`] and [`new_run`]; [`table`] is the state they share.
+//! [`grid`] (whose rows [`rows`] keeps by hand) and [`new_run`]; [`table`] is the state they
+//! share.
 
 mod arrange;
 mod cells;
 mod columns;
 mod grid;
 mod new_run;
+mod rows;
 mod search_box;
 mod section;
 mod selection;
