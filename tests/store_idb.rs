@@ -5,7 +5,7 @@
 
 mod conformance;
 
-use labbook::domain::{LifecycleStage, RunStatus, ViewType};
+use labbook::domain::{LifecycleStage, RunStatus, Stage, ViewType};
 use labbook::store::idb::IdbStore;
 use labbook::store::{Store, Tracker};
 use wasm_bindgen::prelude::*;
@@ -89,6 +89,122 @@ extern "C" {
     async fn write_v1_database(name: &str) -> Result<JsValue, JsValue>;
 }
 
+// A frozen copy of what schema version 2 writes: version 1's stores and the registry's, a
+// registered model with a version, and a history whose last chunk is partial (version 2
+// rewrote it on every append; version 3 adds tail records after it).
+#[wasm_bindgen(inline_js = r#"
+export function write_v2_database(name) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(name, 2);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      db.createObjectStore("experiments");
+      db.createObjectStore("runs").createIndex("by_experiment", "e");
+      for (const store of ["series", "chunks", "artifacts", "registered_models", "model_versions", "logged_models"]) {
+        db.createObjectStore(store);
+      }
+    };
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(Array.from(db.objectStoreNames), "readwrite");
+      tx.objectStore("experiments").put(JSON.stringify({
+        v: 1, id: "1", name: "taxi", artifact_location: "mlflow-artifacts:/1",
+        lifecycle: "active", created: 2000, updated: 2000, tags: []
+      }), "1");
+      const id = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+      const run = {
+        v: 1, id, experiment_id: "1", name: "fit", user: "bo", status: "RUNNING", start: 3000,
+        end: null, artifact_uri: "mlflow-artifacts:/1/" + id + "/artifacts", lifecycle: "active",
+        params: [], tags: [["mlflow.runName", "fit"]],
+        metrics: [{key: "loss", value: 0.5, timestamp: 8191, step: 8191}], inputs: []
+      };
+      tx.objectStore("runs").put({e: "1", j: JSON.stringify(run)}, id);
+      const full = (n, first) => ({
+        s: BigInt64Array.from({length: n}, (_, i) => BigInt(first + i)),
+        t: BigInt64Array.from({length: n}, (_, i) => BigInt(first + i)),
+        v: Float64Array.from({length: n}, (_, i) => (first + i) / 2)
+      });
+      tx.objectStore("chunks").put(full(8192, 0), [id, "loss", 0]);
+      tx.objectStore("chunks").put(full(10, 8192), [id, "loss", 1]);
+      tx.objectStore("series").put(8202, [id, "loss"]);
+      tx.objectStore("registered_models").put(JSON.stringify({
+        v: 1, name: "taxi-model", created: 4000, updated: 4100, description: "v2 model",
+        tags: [["team", "ml"]], aliases: [["champion", 1]], last_version: 1
+      }), "taxi-model");
+      tx.objectStore("model_versions").put(JSON.stringify({
+        v: 1, name: "taxi-model", version: 1, created: 4000, updated: 4100, stage: "Production",
+        description: "", user: "bo", source: "runs:/" + id + "/model", run_id: id, run_link: "",
+        status: "READY", status_message: "", tags: [], model_id: null,
+        stage_history: [["None", "Production", 4100]]
+      }), ["taxi-model", 1]);
+      tx.oncomplete = () => { db.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn write_v2_database(name: &str) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen_test]
+async fn opens_a_version_2_database_with_nothing_lost() {
+    let name = fresh_name();
+    write_v2_database(&name).await.unwrap();
+    let tracker = Tracker::new(IdbStore::open(&name).await.unwrap());
+    let model = tracker.registered_model("taxi-model").await.unwrap();
+    assert_eq!(model.description, "v2 model");
+    assert_eq!(model.aliases, [("champion".to_owned(), 1)]);
+    let version = tracker.model_version("taxi-model", 1).await.unwrap();
+    assert_eq!(version.current_stage, Stage::Production);
+    assert_eq!(version.stage_history.len(), 1);
+    // The next version number follows the one version 2 gave.
+    let next = tracker
+        .create_model_version(labbook::store::NewModelVersion {
+            name: "taxi-model".into(),
+            source: "runs:/x/model".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(next.version, 2);
+    // The history's partial last chunk, then points logged by this version after it.
+    let run_id = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    for step in 8202..8205 {
+        tracker
+            .log_batch(
+                run_id,
+                labbook::domain::LogBatch {
+                    metrics: vec![labbook::domain::Metric {
+                        key: "loss".to_owned(),
+                        value: step as f64 / 2.0,
+                        timestamp: step,
+                        step,
+                    }],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let history = tracker.metric_history(run_id, "loss").await.unwrap();
+    assert_eq!(history.len(), 8205);
+    assert!(history
+        .iter()
+        .enumerate()
+        .all(|(i, p)| p.step == i as i64 && p.value == i as f64 / 2.0));
+    for from in [8191, 8192, 8201, 8202, 8204, 8205] {
+        let rest = tracker
+            .metric_history_from(run_id, "loss", from)
+            .await
+            .unwrap()
+            .to_metrics("loss");
+        assert_eq!(rest, history[from..], "from {from}");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn opens_a_version_1_database_with_nothing_lost() {
     let name = fresh_name();
@@ -133,6 +249,15 @@ async fn opens_a_version_1_database_with_nothing_lost() {
     let history = tracker.metric_history(run_id, "loss").await.unwrap();
     assert_eq!(history.len(), 4);
     assert_eq!(history[3].value, 0.25);
+    // The new point sits in a tail record after the old partial chunk: read from within both.
+    for from in [2, 3, 4] {
+        let rest = tracker
+            .metric_history_from(run_id, "loss", from)
+            .await
+            .unwrap()
+            .to_metrics("loss");
+        assert_eq!(rest, history[from..], "from {from}");
+    }
     // Version 2 added the registry's stores: empty after the upgrade, and writable.
     assert!(tracker.registered_models().await.unwrap().is_empty());
     let model = labbook::domain::RegisteredModel {

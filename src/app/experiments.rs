@@ -162,10 +162,13 @@ pub fn HomePage() -> impl IntoView {
                     .find(|e| e.experiment_id != DEFAULT_EXPERIMENT_ID)
                     .or(experiments.first())
                     .map(|e| e.experiment_id.clone());
-                if let Some(id) = first {
-                    let _ = window()
-                        .location()
-                        .replace(&experiment_route(&id).to_hash());
+                // Only while the address still says home: a link followed meanwhile wins.
+                let location = window().location();
+                let still_home = location
+                    .hash()
+                    .is_ok_and(|hash| Route::parse(&hash).page == Page::Home);
+                if let (Some(id), true) = (first, still_home) {
+                    let _ = location.replace(&experiment_route(&id).to_hash());
                 }
                 view! { <p class="muted">"Opening…"</p> }.into_any()
             }

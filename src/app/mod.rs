@@ -46,6 +46,8 @@ pub struct AppState {
     tracker: StoredValue<Rc<Tracker<AnyStore>>, LocalStorage>,
     /// What the writes changed; see [`notices::follow`] for reading again only what changed.
     pub notice: ReadSignal<notices::Notice, LocalStorage>,
+    /// The same, told less often while writes keep coming: what charts follow.
+    pub calm_notice: ReadSignal<notices::Notice, LocalStorage>,
 }
 
 impl AppState {
@@ -129,10 +131,11 @@ fn App(
     /// The database was found empty though something had been stored in it.
     cleared: bool,
 ) -> impl IntoView {
-    let notice = notices::install(&tracker, DATABASE_NAME);
+    let notices = notices::install(&tracker, DATABASE_NAME);
     let app = AppState {
         tracker: StoredValue::new_local(tracker),
-        notice,
+        notice: notices.every_frame,
+        calm_notice: notices.calm,
     };
     provide_context(app);
     provide_context(storage::ask_after_first_write(app));

@@ -7,6 +7,7 @@
 mod artifact_path;
 mod entities;
 mod error;
+mod history;
 mod ids;
 mod keys;
 mod registry;
@@ -18,6 +19,7 @@ pub mod validation;
 pub use artifact_path::{normalize_artifact_path, tidy_relative_path};
 pub use entities::*;
 pub use error::{DomainError, ErrorCode};
+pub use history::History;
 pub use ids::{compare_ids, next_experiment_id};
 pub use keys::{is_system_tag, RunKeys};
 pub use registry::*;

@@ -4,7 +4,7 @@ use super::idb::{IdbStore, IdbWrite};
 use super::mem::MemWrite;
 use super::{Change, MemStore, Progress, Records, Store, Write};
 use crate::domain::{
-    ArtifactFile, DomainError, Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run,
+    ArtifactFile, DomainError, Experiment, History, LoggedModel, ModelVersion, RegisteredModel, Run,
 };
 
 /// Either persistent store or the in-memory fallback, chosen once at start-up.
@@ -108,7 +108,7 @@ impl Store for AnyStore {
         run_id: &str,
         key: &str,
         from: usize,
-    ) -> Result<Vec<Metric>, DomainError> {
+    ) -> Result<History, DomainError> {
         delegate!(self, s => s.metric_history(run_id, key, from).await)
     }
 

@@ -8,6 +8,13 @@
 //!   timestamps as `BigInt64Array`, values as `Float64Array`, up to [`CHUNK_POINTS`] points.
 //! - `artifacts`: key `[run id, path]`, value `{b: Blob, n: size}`.
 //!
+//! Added in database version 3 (nothing to convert; older code must not read it):
+//! - `chunks` also holds a chunk's tail: records keyed `[run id, metric key, chunk number,
+//!   first point's index in the history]`, each with the few points appended at once. Chunk
+//!   `n`'s points are its record `[run, key, n]` (if any), then its tail records in key
+//!   order; every [`TAIL_POINTS`] points (and when the chunk is full) they are written back
+//!   into the one record. So a point logged costs a small record, not the chunk's rewrite.
+//!
 //! Added in database version 2:
 //! - `registered_models`: key model name, value the JSON text of a `RegisteredModelRecord`.
 //! - `model_versions`: key `[model name, version]`, value the JSON text of a
@@ -38,14 +45,17 @@ use super::record::{
 };
 use super::{Change, Progress, Records, References, Store, Write};
 use crate::domain::{
-    ArtifactFile, DomainError, Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run,
-    StorageUse,
+    ArtifactFile, DomainError, Experiment, History, LoggedModel, Metric, ModelVersion,
+    RegisteredModel, Run, StorageUse,
 };
 
 /// The IndexedDB schema version this code opens databases at.
-pub const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 3;
 /// The most points one metric chunk record holds.
 pub const CHUNK_POINTS: usize = 8192;
+/// A chunk's tail records are written back into it every this many points; appends of at
+/// least this many points go straight into the chunk record.
+pub const TAIL_POINTS: usize = 128;
 
 const EXPERIMENTS: &str = "experiments";
 const RUNS: &str = "runs";
@@ -281,6 +291,8 @@ impl IdbStore {
                     db.create_object_store(MODEL_VERSIONS).build()?;
                     db.create_object_store(LOGGED_MODELS).build()?;
                 }
+                // Version 3 reads chunks' tail records, which older code would miss: nothing
+                // to convert, but older tabs must let go and older code must not open it.
                 Ok(())
             })
             .await
@@ -351,6 +363,10 @@ fn key3(a: &str, b: &str, n: f64) -> JsValue {
     Array::of3(&a.into(), &b.into(), &n.into()).into()
 }
 
+fn key4(a: &str, b: &str, n: f64, m: f64) -> JsValue {
+    Array::of4(&a.into(), &b.into(), &n.into(), &m.into()).into()
+}
+
 fn get_field(object: &JsValue, name: &str) -> Result<JsValue, DomainError> {
     Reflect::get(object, &name.into()).map_err(|e| js_error("reading a stored record", e))
 }
@@ -361,44 +377,45 @@ fn set_field(object: &Object, name: &str, value: &JsValue) -> Result<(), DomainE
         .map_err(|e| js_error("building a record", e))
 }
 
-/// Steps, timestamps and values of one chunk of a metric history.
-#[derive(Default)]
-struct Chunk {
-    steps: Vec<i64>,
-    timestamps: Vec<i64>,
-    values: Vec<f64>,
+/// One chunk of a metric history as stored: steps and timestamps as `BigInt64Array`s, values
+/// as a `Float64Array`.
+fn chunk_to_js(chunk: &History) -> Result<JsValue, DomainError> {
+    let object = Object::new();
+    set_field(&object, "s", &BigInt64Array::from(chunk.steps()).into())?;
+    set_field(
+        &object,
+        "t",
+        &BigInt64Array::from(chunk.timestamps()).into(),
+    )?;
+    set_field(&object, "v", &Float64Array::from(chunk.values()).into())?;
+    Ok(object.into())
 }
 
-impl Chunk {
-    fn to_js(&self) -> Result<JsValue, DomainError> {
-        let object = Object::new();
-        set_field(&object, "s", &BigInt64Array::from(&self.steps[..]).into())?;
-        set_field(
-            &object,
-            "t",
-            &BigInt64Array::from(&self.timestamps[..]).into(),
-        )?;
-        set_field(&object, "v", &Float64Array::from(&self.values[..]).into())?;
-        Ok(object.into())
-    }
+/// How many points a stored chunk or tail record holds.
+fn record_len(value: &JsValue) -> Result<usize, DomainError> {
+    get_field(value, "v")?
+        .dyn_into::<Float64Array>()
+        .map(|values| values.length() as usize)
+        .map_err(|_| DomainError::internal("a stored metric chunk is damaged"))
+}
 
-    fn from_js(value: &JsValue) -> Result<Chunk, DomainError> {
-        let bigints = |name: &str| -> Result<Vec<i64>, DomainError> {
-            get_field(value, name)?
-                .dyn_into::<BigInt64Array>()
-                .map(|a| a.to_vec())
-                .map_err(|_| DomainError::internal("a stored metric chunk is damaged"))
-        };
-        let values = get_field(value, "v")?
-            .dyn_into::<Float64Array>()
-            .map(|a| a.to_vec())
-            .map_err(|_| DomainError::internal("a stored metric chunk is damaged"))?;
-        Ok(Chunk {
-            steps: bigints("s")?,
-            timestamps: bigints("t")?,
-            values,
-        })
-    }
+/// The points of a stored chunk from its `skip`th on.
+fn chunk_from_js(value: &JsValue, skip: usize) -> Result<History, DomainError> {
+    let damaged = || DomainError::internal("a stored metric chunk is damaged");
+    let bigints = |name: &str| -> Result<Vec<i64>, DomainError> {
+        let all = get_field(value, name)?
+            .dyn_into::<BigInt64Array>()
+            .map_err(|_| damaged())?;
+        Ok(all.subarray(skip as u32, all.length()).to_vec())
+    };
+    let values = get_field(value, "v")?
+        .dyn_into::<Float64Array>()
+        .map_err(|_| damaged())?;
+    Ok(History::of_columns(
+        bigints("s")?,
+        bigints("t")?,
+        values.subarray(skip as u32, values.length()).to_vec(),
+    ))
 }
 
 /// Every record of a store of JSON texts, decoded, in key order.
@@ -635,17 +652,38 @@ impl Store for IdbStore {
         run_id: &str,
         key: &str,
         from: usize,
-    ) -> Result<Vec<Metric>, DomainError> {
+    ) -> Result<History, DomainError> {
+        const READING: &str = "reading a metric history";
         let tx = self.transaction(&[CHUNKS], TransactionMode::Readonly)?;
-        let store = tx
-            .object_store(CHUNKS)
-            .map_err(|e| idb_error("reading a metric history", e))?;
-        let chunks = all(
-            "reading a metric history",
+        let store = tx.object_store(CHUNKS).map_err(|e| idb_error(READING, e))?;
+        let chunk = (from / CHUNK_POINTS) as f64;
+        // Read from chunk `from` falls in, or from the tail record it falls in (a reader
+        // following the end of a history then reads a few points, not the chunk).
+        let mut start = (key3(run_id, key, chunk), from - from % CHUNK_POINTS);
+        if !from.is_multiple_of(CHUNK_POINTS) {
+            let tails = all(
+                READING,
+                store
+                    .get_all_keys()
+                    .with_query::<JsValue, _>(tail_range(run_id, key, chunk))
+                    .primitive(),
+            )
+            .await?;
+            if let Some(first) = tails
+                .iter()
+                .rev()
+                .map(|k| Array::from(k).get(3).as_f64().unwrap_or(f64::INFINITY) as usize)
+                .find(|&first| first <= from)
+            {
+                start = (key4(run_id, key, chunk, first as f64), first);
+            }
+        }
+        let records = all(
+            READING,
             store
                 .get_all()
                 .with_query::<JsValue, _>(KeyRange::Bound(
-                    key3(run_id, key, (from / CHUNK_POINTS) as f64),
+                    start.0,
                     false,
                     key3(run_id, key, f64::INFINITY),
                     false,
@@ -653,22 +691,14 @@ impl Store for IdbStore {
                 .primitive(),
         )
         .await?;
-        let mut points = Vec::new();
-        // Every chunk but the last is full: the first one read starts at a multiple of
-        // `CHUNK_POINTS`.
-        let mut skip = from % CHUNK_POINTS;
-        for value in &chunks {
-            let chunk = Chunk::from_js(value)?;
-            for i in std::mem::take(&mut skip).min(chunk.values.len())..chunk.values.len() {
-                points.push(Metric {
-                    key: key.to_owned(),
-                    value: chunk.values[i],
-                    timestamp: chunk.timestamps.get(i).copied().unwrap_or_default(),
-                    step: chunk.steps.get(i).copied().unwrap_or_default(),
-                });
-            }
+        let mut skip = from - start.1;
+        let mut history = History::default();
+        for value in &records {
+            let points = chunk_from_js(value, skip)?;
+            skip -= skip.min(record_len(value)?);
+            history.append(&points);
         }
-        Ok(points)
+        Ok(history)
     }
 
     async fn artifacts(&self, run_id: &str) -> Result<Vec<ArtifactFile>, DomainError> {
@@ -912,38 +942,35 @@ impl IdbWrite<'_> {
                 .await?;
             let count = one(WRITING, series.get(key2(&run_id, &key)).primitive()).await?;
             let count = count.and_then(|c| c.as_f64()).unwrap_or(0.0) as usize;
-            let mut chunk_no = count / CHUNK_POINTS;
-            let mut chunk = if count.is_multiple_of(CHUNK_POINTS) {
-                Chunk::default()
-            } else {
-                let stored = one(
-                    WRITING,
-                    chunks.get(key3(&run_id, &key, chunk_no as f64)).primitive(),
-                )
-                .await?;
-                match stored {
-                    Some(value) => Chunk::from_js(&value)?,
-                    None => Chunk::default(),
+            let mut at = count;
+            for part in chunk_parts(count, &points) {
+                let chunk = (at / CHUNK_POINTS) as f64;
+                let part = History::of_points(part);
+                let within = at % CHUNK_POINTS;
+                let filled = within + part.len();
+                if part.len() >= TAIL_POINTS || filled == CHUNK_POINTS {
+                    // A big append, or the chunk's last points: the chunk in one record.
+                    let mut whole = if within == 0 {
+                        History::default()
+                    } else {
+                        read_chunk(&chunks, &run_id, &key, chunk).await?
+                    };
+                    whole.append(&part);
+                    put_chunk(&chunks, &run_id, &key, chunk, &whole)?;
+                } else {
+                    put(
+                        &chunks,
+                        key4(&run_id, &key, chunk, at as f64),
+                        chunk_to_js(&part)?,
+                    )?;
+                    if filled / TAIL_POINTS > within / TAIL_POINTS {
+                        let whole = read_chunk(&chunks, &run_id, &key, chunk).await?;
+                        put_chunk(&chunks, &run_id, &key, chunk, &whole)?;
+                    }
                 }
-            };
-            for point in &points {
-                chunk.steps.push(point.step);
-                chunk.timestamps.push(point.timestamp);
-                chunk.values.push(point.value);
-                if chunk.values.len() == CHUNK_POINTS {
-                    put_chunk(&chunks, &run_id, &key, chunk_no, &chunk)?;
-                    chunk = Chunk::default();
-                    chunk_no += 1;
-                }
+                at += part.len();
             }
-            if !chunk.values.is_empty() {
-                put_chunk(&chunks, &run_id, &key, chunk_no, &chunk)?;
-            }
-            put(
-                &series,
-                key2(&run_id, &key),
-                JsValue::from((count + points.len()) as f64),
-            )?;
+            put(&series, key2(&run_id, &key), JsValue::from(at as f64))?;
         }
 
         tx.commit().await.map_err(|e| idb_error(WRITING, e))?;
@@ -993,14 +1020,71 @@ impl Checkpoint {
     }
 }
 
+/// Writes chunk `chunk` of a history as one record, its tail records gone.
 fn put_chunk(
     chunks: &indexed_db_futures::object_store::ObjectStore<'_>,
     run_id: &str,
     key: &str,
-    chunk_no: usize,
-    chunk: &Chunk,
+    chunk: f64,
+    points: &History,
 ) -> Result<(), DomainError> {
-    put(chunks, key3(run_id, key, chunk_no as f64), chunk.to_js()?)
+    put(chunks, key3(run_id, key, chunk), chunk_to_js(points)?)?;
+    sent(
+        "writing",
+        chunks
+            .delete::<JsValue, _>(tail_range(run_id, key, chunk))
+            .primitive(),
+    )
+}
+
+/// Every point of chunk `chunk` of a history: its record, then its tail records.
+async fn read_chunk(
+    chunks: &indexed_db_futures::object_store::ObjectStore<'_>,
+    run_id: &str,
+    key: &str,
+    chunk: f64,
+) -> Result<History, DomainError> {
+    let records = all(
+        "writing",
+        chunks
+            .get_all()
+            .with_query::<JsValue, _>(KeyRange::Bound(
+                key3(run_id, key, chunk),
+                false,
+                key4(run_id, key, chunk, f64::INFINITY),
+                false,
+            ))
+            .primitive(),
+    )
+    .await?;
+    let mut points = History::default();
+    for value in &records {
+        points.append(&chunk_from_js(value, 0)?);
+    }
+    Ok(points)
+}
+
+/// The keys of the tail records of chunk `chunk` of a history.
+fn tail_range(run_id: &str, key: &str, chunk: f64) -> KeyRange<JsValue> {
+    KeyRange::Bound(
+        key4(run_id, key, chunk, f64::NEG_INFINITY),
+        false,
+        key4(run_id, key, chunk, f64::INFINITY),
+        false,
+    )
+}
+
+/// `points` appended to a history of `count` points, cut where chunks end.
+fn chunk_parts(count: usize, points: &[Metric]) -> Vec<&[Metric]> {
+    let mut parts = Vec::new();
+    let (mut at, mut rest) = (count, points);
+    while !rest.is_empty() {
+        let take = (CHUNK_POINTS - at % CHUNK_POINTS).min(rest.len());
+        parts.push(&rest[..take]);
+        rest = &rest[take..];
+        at += take;
+    }
+    parts
 }
 
 fn run_from_js(value: &JsValue) -> Result<Run, DomainError> {

@@ -6,14 +6,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{Change, Progress, Records, References, Store, Write};
 use crate::domain::{
-    ArtifactFile, DomainError, Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run,
+    ArtifactFile, DomainError, Experiment, History, LoggedModel, ModelVersion, RegisteredModel, Run,
 };
 
 #[derive(Default)]
 struct State {
     experiments: BTreeMap<String, Experiment>,
     runs: BTreeMap<String, Run>,
-    histories: HashMap<(String, String), Vec<Metric>>,
+    histories: HashMap<(String, String), History>,
     artifacts: BTreeMap<(String, String), Vec<u8>>,
     registered_models: BTreeMap<String, RegisteredModel>,
     model_versions: BTreeMap<(String, u64), ModelVersion>,
@@ -125,14 +125,13 @@ impl Store for MemStore {
         run_id: &str,
         key: &str,
         from: usize,
-    ) -> Result<Vec<Metric>, DomainError> {
+    ) -> Result<History, DomainError> {
         Ok(self
             .state
             .borrow()
             .histories
             .get(&(run_id.to_owned(), key.to_owned()))
-            .and_then(|points| points.get(from..))
-            .map(<[Metric]>::to_vec)
+            .map(|history| history.since(from))
             .unwrap_or_default())
     }
 
@@ -190,9 +189,9 @@ impl Write for MemWrite<'_> {
                     for point in points {
                         state
                             .histories
-                            .entry((run_id.clone(), point.key.clone()))
+                            .entry((run_id.clone(), point.key))
                             .or_default()
-                            .push(point);
+                            .push(point.step, point.timestamp, point.value);
                     }
                 }
                 Change::PutArtifact {

@@ -24,7 +24,8 @@ pub use registry::NewModelVersion;
 pub use tracker::{ExportScope, NewRun, Tracker};
 
 use crate::domain::{
-    ArtifactFile, DomainError, Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run,
+    ArtifactFile, DomainError, Experiment, History, LoggedModel, Metric, ModelVersion,
+    RegisteredModel, Run,
 };
 
 /// One write. A list of changes is applied all together or not at all.
@@ -101,7 +102,7 @@ pub trait Store: Records {
         run_id: &str,
         key: &str,
         from: usize,
-    ) -> Result<Vec<Metric>, DomainError>;
+    ) -> Result<History, DomainError>;
     /// Every artifact file of a run, sorted by path.
     async fn artifacts(&self, run_id: &str) -> Result<Vec<ArtifactFile>, DomainError>;
     async fn artifact(&self, run_id: &str, path: &str) -> Result<Option<Vec<u8>>, DomainError>;

@@ -8,13 +8,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::Change;
+use crate::domain::Run;
 
 /// A write bigger than this (an import) is told as "everything may have changed": listing
 /// what changed would cost more than reading it again.
 const MANY_CHANGES: usize = 512;
 
 /// The scope of one or more writes (told to other tabs as its JSON).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChangeSet {
     /// Anything may have changed: read everything again.
     pub everything: bool,
@@ -31,6 +32,10 @@ pub struct ChangeSet {
     pub registry: bool,
     /// MLflow 3 logged models changed.
     pub logged_models: bool,
+    /// The runs created or changed, as the writes left them, by id: a reader of one of them
+    /// need not read it again. Only within the tab that wrote them; other tabs read them.
+    #[serde(skip)]
+    pub written_runs: BTreeMap<String, Run>,
 }
 
 impl ChangeSet {
@@ -58,6 +63,8 @@ impl ChangeSet {
                         .entry(run.info.experiment_id.clone())
                         .or_default()
                         .insert(run.info.run_id.clone());
+                    set.written_runs
+                        .insert(run.info.run_id.clone(), run.clone());
                 }
                 Change::ClearMetrics { run_id } => {
                     set.metrics.insert(run_id.clone(), None);
@@ -104,6 +111,7 @@ impl ChangeSet {
         self.artifacts.extend(other.artifacts);
         self.registry |= other.registry;
         self.logged_models |= other.logged_models;
+        self.written_runs.extend(other.written_runs);
     }
 
     /// Whether experiments were created or changed (a list of them should be read again).
@@ -225,6 +233,37 @@ mod tests {
         assert!(!set.everything);
         set.merge(ChangeSet::everything());
         assert!(set.touches_run("any") && set.touches_registry());
+    }
+
+    #[test]
+    fn runs_written_come_with_the_notice_but_not_to_other_tabs() {
+        let mut run = Run {
+            info: crate::domain::RunInfo {
+                run_id: "r1".into(),
+                experiment_id: "1".into(),
+                run_name: "fit".into(),
+                user_id: String::new(),
+                status: crate::domain::RunStatus::Running,
+                start_time: None,
+                end_time: None,
+                artifact_uri: String::new(),
+                lifecycle_stage: LifecycleStage::Active,
+            },
+            data: Default::default(),
+            inputs: Vec::new(),
+        };
+        let mut set = ChangeSet::of(&[Change::PutRun(run.clone())]);
+        run.info.run_name = "renamed".into();
+        set.merge(ChangeSet::of(&[Change::PutRun(run.clone())]));
+        assert_eq!(
+            set.written_runs.get("r1"),
+            Some(&run),
+            "the later write wins"
+        );
+        assert_eq!(set.runs_of(&["1".into()]), ["r1"]);
+        let told: ChangeSet = serde_json::from_str(&serde_json::to_string(&set).unwrap()).unwrap();
+        assert!(told.written_runs.is_empty());
+        assert_eq!(told.runs_of(&["1".into()]), ["r1"]);
     }
 
     #[test]

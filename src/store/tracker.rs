@@ -18,10 +18,10 @@ use crate::domain::validation::{
 use crate::domain::{
     apply_log_batch, apply_log_inputs, apply_run_update, compare_ids, delete_run_tag,
     ensure_active, next_experiment_id, normalize_artifact_path, upsert_tag, ArtifactBytes,
-    ArtifactFile, DatasetInput, DomainError, Experiment, LifecycleStage, LogBatch, LoggedModel,
-    LoggedModelSnapshot, Metric, ModelVersion, RegisteredModel, Run, RunData, RunInfo, RunSnapshot,
-    RunStatus, RunUpdate, Snapshot, Tag, ViewType, DEFAULT_EXPERIMENT_ID, DEFAULT_EXPERIMENT_NAME,
-    RUN_NAME_TAG,
+    ArtifactFile, DatasetInput, DomainError, Experiment, History, LifecycleStage, LogBatch,
+    LoggedModel, LoggedModelSnapshot, Metric, ModelVersion, RegisteredModel, Run, RunData, RunInfo,
+    RunSnapshot, RunStatus, RunUpdate, Snapshot, Tag, ViewType, DEFAULT_EXPERIMENT_ID,
+    DEFAULT_EXPERIMENT_NAME, RUN_NAME_TAG,
 };
 
 /// What an export takes.
@@ -187,7 +187,8 @@ impl<S: Store> Tracker<S> {
                 history.extend(
                     self.store
                         .metric_history(&run.info.run_id, &metric.key, 0)
-                        .await?,
+                        .await?
+                        .to_metrics(&metric.key),
                 );
             }
             let artifacts = self
@@ -599,7 +600,11 @@ impl<S: Store> Tracker<S> {
         key: &str,
     ) -> Result<Vec<Metric>, DomainError> {
         self.run(run_id).await?;
-        self.store.metric_history(run_id, key, 0).await
+        Ok(self
+            .store
+            .metric_history(run_id, key, 0)
+            .await?
+            .to_metrics(key))
     }
 
     /// The points of a metric logged after its first `from`, in the order logged: what a
@@ -609,7 +614,7 @@ impl<S: Store> Tracker<S> {
         run_id: &str,
         key: &str,
         from: usize,
-    ) -> Result<Vec<Metric>, DomainError> {
+    ) -> Result<History, DomainError> {
         self.store.metric_history(run_id, key, from).await
     }
 

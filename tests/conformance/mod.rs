@@ -23,6 +23,7 @@ macro_rules! for_each_case {
             deleted_runs_refuse_writes,
             latest_metric_follows_mlflow,
             long_histories_keep_every_point,
+            points_logged_a_few_at_a_time_read_back_from_anywhere,
             special_values_survive,
             artifacts_round_trip,
             failed_apply_writes_nothing,
@@ -319,6 +320,58 @@ pub async fn latest_metric_follows_mlflow<S: Store>(store: S) {
     );
 }
 
+/// Live logging: a few points a write, across the places where stores cut histories (a chunk
+/// is 8192 points in IndexedDB, and its tail is folded back into it every 128), and readers
+/// following from any point.
+pub async fn points_logged_a_few_at_a_time_read_back_from_anywhere<S: Store>(store: S) {
+    let (tracker, id) = tracker_with_experiment(store).await;
+    let run_id = new_run(&tracker, &id, "live").await;
+    let total: i64 = 8192 + 700;
+    let mut logged: i64 = 0;
+    let mut size = 0;
+    while logged < total {
+        // 1, 2, ..., 40 points a write, then again; one write of 300 on the way.
+        size = if logged > 4000 && logged < 4400 {
+            300
+        } else {
+            size % 40 + 1
+        };
+        let end = (logged + size).min(total);
+        let batch = (logged..end)
+            .map(|s| metric("loss", s as f64 * 0.5, 1_000 + s, s))
+            .collect();
+        tracker
+            .log_batch(
+                &run_id,
+                LogBatch {
+                    metrics: batch,
+                    ..LogBatch::default()
+                },
+            )
+            .await
+            .unwrap();
+        logged = end;
+    }
+    let all = tracker.metric_history(&run_id, "loss").await.unwrap();
+    assert_eq!(all.len(), total as usize);
+    assert!(all
+        .iter()
+        .enumerate()
+        .all(|(i, p)| p.step == i as i64 && p.timestamp == 1_000 + i as i64));
+    let mut froms: Vec<usize> = (0..total as usize + 2).step_by(61).collect();
+    froms.extend([
+        127, 128, 129, 255, 256, 8063, 8064, 8191, 8192, 8193, 8319, 8320,
+    ]);
+    for from in froms {
+        let rest = tracker
+            .metric_history_from(&run_id, "loss", from)
+            .await
+            .unwrap()
+            .to_metrics("loss");
+        assert_eq!(rest, all[from.min(all.len())..], "from {from}");
+    }
+}
+
 pub async fn long_histories_keep_every_point<S: Store>(store: S) {
     let (tracker, id) = tracker_with_experiment(store).await;
     let run_id = new_run(&tracker, &id, "r").await;
@@ -360,7 +413,11 @@ pub async fn long_histories_keep_every_point<S: Store>(store: S) {
             .metric_history_from(&run_id, "loss", from)
             .await
             .unwrap();
-        assert_eq!(rest, loss[from.min(loss.len())..], "from {from}");
+        assert_eq!(
+            rest.to_metrics("loss"),
+            loss[from.min(loss.len())..],
+            "from {from}"
+        );
     }
     assert!(tracker
         .metric_history_from("no-such-run", "loss", 0)

@@ -14,17 +14,18 @@ use wasm_bindgen::JsCast;
 
 use super::draw::colour;
 use super::drawing::{Drawing, Look, BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
+use super::paths::PathSetter;
 use super::series::{addable, csv, line_label, lines_of, nearest_points, ChartRun, Series, XAxis};
 use crate::app::format;
 use crate::app::use_app;
 use crate::app::widgets::ExportButtons;
-use crate::domain::Metric;
+use crate::domain::History;
 
 /// Each line's history and its series on `axis`.
 #[derive(Debug, Clone)]
 struct Placed {
     axis: XAxis,
-    lines: Vec<(Arc<Vec<Metric>>, Arc<Series>)>,
+    lines: Vec<(Arc<History>, Arc<Series>)>,
 }
 
 impl Placed {
@@ -68,7 +69,7 @@ pub fn MetricChart(
     // touched, only the points appended are read and added (or the whole history again, when
     // it was written anew). The others stay the same values, so nothing derived from them is
     // made again.
-    let histories = RwSignal::new_local(None::<Vec<Arc<Vec<Metric>>>>);
+    let histories = RwSignal::new_local(None::<Vec<Arc<History>>>);
     let wanted = move || -> Vec<(String, String)> {
         lines.with_untracked(|lines| {
             runs.with_value(|runs| {
@@ -90,7 +91,10 @@ pub fn MetricChart(
             let mut all = Vec::with_capacity(wanted.len());
             for (id, key) in &wanted {
                 all.push(Arc::new(
-                    tracker.metric_history(id, key).await.unwrap_or_default(),
+                    tracker
+                        .metric_history_from(id, key, 0)
+                        .await
+                        .unwrap_or_default(),
                 ));
             }
             // `None` once the chart has gone (another page opened) while the histories were read.
@@ -101,7 +105,7 @@ pub fn MetricChart(
     });
     Effect::new(move |_| {
         let wanted = wanted();
-        let touched: Vec<(usize, bool)> = app.notice.with(|n| {
+        let touched: Vec<(usize, bool)> = app.calm_notice.with(|n| {
             (0..wanted.len())
                 .filter(|&i| n.changes.touches_history(&wanted[i].0, &wanted[i].1))
                 .map(|i| (i, n.changes.appended_to(&wanted[i].0, &wanted[i].1)))
@@ -150,7 +154,7 @@ pub fn MetricChart(
                     if from == 0 {
                         *slot = Arc::new(points);
                     } else if slot.len() >= from && points.len() > known {
-                        Arc::make_mut(slot).extend(points.into_iter().skip(known));
+                        Arc::make_mut(slot).append(&points.since(known));
                     }
                 }
             });
@@ -255,13 +259,13 @@ pub fn MetricChart(
             nearest_points
                 .iter()
                 .filter_map(|&(i, source)| {
-                    let m = h.get(i)?.get(source)?;
+                    let history = h.get(i)?;
                     let label = label_of(i);
                     let text = format!(
                         "step {} · {} · {}",
-                        m.step,
-                        format::time(m.timestamp),
-                        format::number(m.value)
+                        history.steps().get(source)?,
+                        format::time(history.timestamps()[source]),
+                        format::number(history.values()[source])
                     );
                     Some((
                         i,
@@ -299,6 +303,8 @@ pub fn MetricChart(
     let choices = StoredValue::new(choices);
     let stem = key.replace('/', "_");
     let many = Memo::new(move |_| lines.with(Vec::len) > 10);
+    let paths = PathSetter::new();
+    Effect::new(move |_| drawing.with(|d| paths.set(d)));
 
     view! {
         // With many lines, 1 px strokes: Chromium draws those as hairlines, which paints a
@@ -390,19 +396,22 @@ pub fn MetricChart(
                         {x_ticks}
                     }
                 })}
-                // Lines stay the same elements from one drawing to the next; a path is set
-                // again only when it was drawn again, and hovering the legend only changes
-                // classes.
+                // Lines stay the same elements from one drawing to the next; their paths are
+                // set by one effect, only those drawn again (see `PathSetter`), and hovering
+                // the legend only changes classes.
                 <For each=move || drawing.with(|d| d.lines.iter().map(|l| l.index).collect::<Vec<usize>>()) key=|i| *i let:i>
-                    <path class="line" style=format!("stroke:{}", colour(i))
-                        class:raw=move || { weight.get() > 0.0 }
-                        class:focus=move || highlighted.get() == Some(i)
-                        class:dim=move || highlighted.get().is_some_and(|f| f != i)
-                        d=move || drawing.with(|d| d.line(i).map(|l| Arc::clone(&l.raw)))/>
-                    <path class="line smoothed" style=format!("stroke:{}", colour(i))
-                        class:focus=move || highlighted.get() == Some(i)
-                        class:dim=move || highlighted.get().is_some_and(|f| f != i)
-                        d=move || drawing.with(|d| d.line(i).map(|l| Arc::clone(&l.smoothed)))/>
+                    {
+                        let (raw, smoothed, raw_path, smoothed_path) = paths.add(i, drawing);
+                        view! {
+                            <path node_ref=raw d=raw_path class="line" style=format!("stroke:{}", colour(i))
+                                class:raw=move || { weight.get() > 0.0 }
+                                class:focus=move || highlighted.get() == Some(i)
+                                class:dim=move || highlighted.get().is_some_and(|f| f != i)/>
+                            <path node_ref=smoothed d=smoothed_path class="line smoothed" style=format!("stroke:{}", colour(i))
+                                class:focus=move || highlighted.get() == Some(i)
+                                class:dim=move || highlighted.get().is_some_and(|f| f != i)/>
+                        }
+                    }
                 </For>
                 {move || marks.with(|marks| marks.iter().map(|(x, y, label)| view! {
                     <text class="nonfinite" data-testid="chart-nonfinite" x=*x y=*y text-anchor="middle">

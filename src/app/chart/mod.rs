@@ -5,6 +5,7 @@
 pub mod draw;
 mod drawing;
 mod metric_chart;
+mod paths;
 mod run_charts;
 mod series;
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::app::format;
 use crate::chart::{nearest, Point};
 use crate::codec::csv::CsvWriter;
-use crate::domain::Metric;
+use crate::domain::History;
 
 /// A run drawn on a chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,11 +36,12 @@ impl XAxis {
         }
     }
 
-    fn of(self, metric: &Metric, start: i64) -> f64 {
+    /// Where a point logged at `step` and `timestamp` goes, for a run started at `start`.
+    fn of(self, step: i64, timestamp: i64, start: i64) -> f64 {
         match self {
-            XAxis::Step => metric.step as f64,
-            XAxis::WallTime => metric.timestamp as f64,
-            XAxis::Relative => (metric.timestamp - start) as f64 / 1000.0,
+            XAxis::Step => step as f64,
+            XAxis::WallTime => timestamp as f64,
+            XAxis::Relative => (timestamp - start) as f64 / 1000.0,
         }
     }
 
@@ -81,17 +82,17 @@ pub fn line_label(run: &ChartRun, key: &str, runs: usize, keys: usize) -> String
 
 /// The chart's data as CSV: run, metric, step, timestamp, value (NaN and ±inf as MLflow writes
 /// them), for each line (a run's metric) with its history.
-pub fn csv(lines: &[(&ChartRun, &str)], histories: &[Arc<Vec<Metric>>]) -> String {
+pub fn csv(lines: &[(&ChartRun, &str)], histories: &[Arc<History>]) -> String {
     let mut out = CsvWriter::new();
     out.row(["run_id", "key", "step", "timestamp", "value"]);
     for ((run, key), history) in lines.iter().zip(histories) {
-        for m in history.iter() {
+        for i in 0..history.len() {
             out.row([
                 run.run_id.clone(),
                 (*key).to_owned(),
-                m.step.to_string(),
-                m.timestamp.to_string(),
-                m.value.to_string(),
+                history.steps()[i].to_string(),
+                history.timestamps()[i].to_string(),
+                history.values()[i].to_string(),
             ]);
         }
     }
@@ -109,15 +110,16 @@ pub struct Series {
 
 impl Series {
     /// `history` placed on `axis`, for a run that started at `start_time`.
-    pub fn of(history: &[Metric], axis: XAxis, start_time: i64) -> Series {
+    pub fn of(history: &History, axis: XAxis, start_time: i64) -> Series {
         let mut finite: Vec<(Point, usize)> = Vec::with_capacity(history.len());
         let mut marks = Vec::new();
-        for (i, m) in history.iter().enumerate() {
-            let x = axis.of(m, start_time);
-            if m.value.is_finite() {
-                finite.push(((x, m.value), i));
+        let (steps, timestamps) = (history.steps(), history.timestamps());
+        for (i, &value) in history.values().iter().enumerate() {
+            let x = axis.of(steps[i], timestamps[i], start_time);
+            if value.is_finite() {
+                finite.push(((x, value), i));
             } else {
-                marks.push((x, m.value));
+                marks.push((x, value));
             }
         }
         finite.sort_by(|a, b| a.0 .0.total_cmp(&b.0 .0));
@@ -159,17 +161,12 @@ pub fn nearest_points(all: &[Arc<Series>], hidden: &HashSet<usize>, x: f64) -> V
 pub(super) mod tests {
     use super::*;
 
-    fn history(values: &[f64]) -> Vec<Metric> {
-        values
-            .iter()
-            .enumerate()
-            .map(|(step, &value)| Metric {
-                key: "loss".into(),
-                value,
-                timestamp: 1000 + step as i64 * 10,
-                step: step as i64,
-            })
-            .collect()
+    fn history(values: &[f64]) -> History {
+        let mut history = History::default();
+        for (step, &value) in values.iter().enumerate() {
+            history.push(step as i64, 1000 + step as i64 * 10, value);
+        }
+        history
     }
 
     pub(in crate::app::chart) fn series(values: &[f64]) -> Arc<Series> {
@@ -178,8 +175,10 @@ pub(super) mod tests {
 
     #[test]
     fn series_keep_finite_points_in_x_order_and_mark_the_rest() {
-        let mut points = history(&[3.0, f64::NAN, 1.0]);
-        points.swap(0, 2);
+        let mut points = History::default();
+        points.push(2, 1020, 1.0);
+        points.push(1, 1010, f64::NAN);
+        points.push(0, 1000, 3.0);
         let series = Series::of(&points, XAxis::Step, 0);
         assert_eq!(series.points, [(0.0, 3.0), (2.0, 1.0)]);
         assert_eq!(series.sources, [2, 0]);

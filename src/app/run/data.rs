@@ -49,7 +49,10 @@ impl RunDetails {
 }
 
 /// The name of experiment `experiment_id`, when it can be read.
-pub async fn experiment_name<S: Store>(tracker: &Tracker<S>, experiment_id: &str) -> Option<String> {
+pub async fn experiment_name<S: Store>(
+    tracker: &Tracker<S>,
+    experiment_id: &str,
+) -> Option<String> {
     tracker.experiment(experiment_id).await.ok().map(|e| e.name)
 }
 

@@ -33,10 +33,6 @@ impl Entry {
 }
 
 /// The step a metric is logged at from the page: the one after the last of its `history`.
-fn next_step(history: &[Metric]) -> i64 {
-    history.iter().map(|m| m.step + 1).max().unwrap_or(0)
-}
-
 #[component]
 pub fn LogForm(run_id: String) -> impl IntoView {
     let app = use_app();
@@ -67,9 +63,9 @@ pub fn LogForm(run_id: String) -> impl IntoView {
                 Entry::Param(param) => batch.params.push(param),
                 Entry::Tag(tag) => batch.tags.push(tag),
                 Entry::Metric(key, value) => {
-                    let history = tracker.metric_history(&run_id, &key).await?;
+                    let history = tracker.metric_history_from(&run_id, &key, 0).await?;
                     batch.metrics.push(Metric {
-                        step: next_step(&history),
+                        step: history.next_step(),
                         key,
                         value,
                         timestamp: now_ms(),
@@ -133,17 +129,5 @@ mod tests {
         ));
         let refused = Entry::read("metric", "loss", "fast").unwrap_err();
         assert_eq!(refused.message, "'fast' is not a number");
-    }
-
-    #[test]
-    fn metrics_are_logged_after_their_last_step() {
-        let at = |step| Metric {
-            key: "loss".into(),
-            value: 1.0,
-            timestamp: 0,
-            step,
-        };
-        assert_eq!(next_step(&[]), 0);
-        assert_eq!(next_step(&[at(4), at(2)]), 5);
     }
 }

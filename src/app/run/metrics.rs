@@ -71,23 +71,23 @@ fn sparkline_points(values: &[f64]) -> String {
 fn Sparkline(run_id: String, key: String) -> impl IntoView {
     let app = use_app();
     let wanted = StoredValue::new((run_id, key));
-    let changed = follow(app.notice, move |c| {
+    let changed = follow(app.calm_notice, move |c| {
         wanted.with_value(|(run_id, key)| c.touches_history(run_id, key))
     });
     let history = LocalResource::new(move || {
         let tracker = app.tracker();
         changed.track();
         let (run_id, key) = wanted.get_value();
-        async move { tracker.metric_history(&run_id, &key).await }
+        async move { tracker.metric_history_from(&run_id, &key, 0).await }
     });
     move || {
-        history.get().and_then(|h| h.ok()).map(|points| {
-            let count = points.len();
-            let values: Vec<f64> = points.iter().map(|p| p.value).collect();
+        history.get().and_then(|h| h.ok()).map(|history| {
+            let count = history.len();
+            let values = history.values();
             view! {
                 <svg class="spark" width=SPARK_WIDTH height=SPARK_HEIGHT role="img"
                     aria-label=format!("{count} points")>
-                    <polyline points=sparkline_points(&values)/>
+                    <polyline points=sparkline_points(values)/>
                 </svg>
                 <span class="muted small">{format!("{count} pts")}</span>
             }

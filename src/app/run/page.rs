@@ -33,11 +33,25 @@ pub fn RunPage(experiment_id: String, run_id: String) -> impl IntoView {
     let run_changed = follow(app.notice, move |c| {
         ids.with_value(|(_, run_id)| c.touches_run(run_id))
     });
+    let first_read = StoredValue::new(true);
     let run = keep_last(LocalResource::new(move || {
         let tracker = app.tracker();
         run_changed.track();
         let run_id = ids.with_value(|(_, run_id)| run_id.clone());
-        async move { tracker.run(&run_id).await }
+        // After the first read, a run this tab wrote comes with the notice that says so.
+        let written = if first_read.get_value() {
+            first_read.set_value(false);
+            None
+        } else {
+            app.notice
+                .with_untracked(|n| n.changes.written_runs.get(&run_id).cloned())
+        };
+        async move {
+            match written {
+                Some(run) => Ok(run),
+                None => tracker.run(&run_id).await,
+            }
+        }
     }));
     let renamed = follow(app.notice, ChangeSet::touches_experiments);
     let name = keep_last(LocalResource::new(move || {

@@ -17,8 +17,8 @@ use crate::clock::now_ms;
 use crate::domain::LifecycleStage;
 
 use super::cells::{fingerprint, group_cells, row_cells};
-use super::rows::{RowLayer, Visible};
 use super::columns::{sort_clause, sort_mark, width_of, Column, FIXED, SELECT_COLUMN};
+use super::rows::{RowLayer, Visible};
 use super::table::RunsTable;
 
 /// A group's row shows its members' values: it changes when any of them does.

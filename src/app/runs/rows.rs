@@ -122,7 +122,10 @@ fn make_row(document: &web_sys::Document, row: &Visible, row_height: f64) -> Opt
     };
     set("role", "row");
     set("data-position", &row.position.to_string());
-    set("style", &format!("top:{}px", row.position as f64 * row_height));
+    set(
+        "style",
+        &format!("top:{}px", row.position as f64 * row_height),
+    );
     let (testid, label, action) = match &row.group {
         Some((key, _)) => {
             element.set_class_name("row group");

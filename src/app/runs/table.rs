@@ -47,21 +47,29 @@ fn patch_changed_runs(
     Effect::new(move |_| {
         let mut ids = vec![table.experiment_id.get_value()];
         ids.extend(also.get_untracked());
-        let changed = app.notice.with(|n| {
+        // The runs this tab wrote come with the notice; the others are read.
+        let (written, to_read): (Vec<Run>, Vec<String>) = app.notice.with(|n| {
             if n.changes.everything {
-                Vec::new()
-            } else {
-                n.changes.runs_of(&ids)
+                return Default::default();
             }
+            let mut written = Vec::new();
+            let mut to_read = Vec::new();
+            for run_id in n.changes.runs_of(&ids) {
+                match n.changes.written_runs.get(&run_id) {
+                    Some(run) => written.push(run.clone()),
+                    None => to_read.push(run_id),
+                }
+            }
+            (written, to_read)
         });
-        if changed.is_empty() {
+        if written.is_empty() && to_read.is_empty() {
             return;
         }
         let view = view.get_untracked();
         let tracker = app.tracker();
         leptos::task::spawn_local(async move {
-            let mut fresh = Vec::with_capacity(changed.len());
-            for run_id in &changed {
+            let mut fresh = written;
+            for run_id in &to_read {
                 if let Ok(run) = tracker.run(run_id).await {
                     fresh.push(run);
                 }
