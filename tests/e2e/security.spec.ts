@@ -88,3 +88,64 @@ test('markup in names, params, tags and descriptions stays text', async ({ page 
   expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
   expect(await page.locator('img[src="x"]').count()).toBe(0);
 });
+
+test('markup in artifact names and contents, an MLmodel and an imported bundle stays text', async ({ page }) => {
+  const app = new Labbook(page);
+  await app.open();
+  const { experiment_id } = await app.ok('POST', `${API}/experiments/create`, { name: 'files' });
+  const { run } = await app.ok('POST', `${API}/runs/create`, { experiment_id, run_name: 'with-files' });
+  const runId = run.info.run_id;
+  const upload = (path: string, content: string) =>
+    app.ok('POST', '/api/2.0/labbook/artifacts/upload', { run_id: runId, path, content });
+  await upload(`odd/${HOSTILE}.html`, `<html><body>${HOSTILE}</body></html>`);
+  await upload(
+    'model/MLmodel',
+    [
+      'artifact_path: model',
+      'flavors:',
+      // Single-quoted YAML scalars: the markup's double quotes stay as they are.
+      `  'flavor ${HOSTILE}':`,
+      `    loader_module: '${HOSTILE}'`,
+      'signature:',
+      `  inputs: '[{"name": "col <b onclick=window.pwned=7>x</b>", "type": "double"}]'`,
+      '',
+    ].join('\n'),
+  );
+  await app.ok('POST', `${API}/registered-models/create`, { name: 'files-model' });
+  await app.ok('POST', `${API}/model-versions/create`, {
+    name: 'files-model',
+    source: `runs:/${runId}/model`,
+    run_id: runId,
+  });
+
+  await app.open(`#/experiments/${experiment_id}/runs/${runId}`);
+  const tree = page.getByTestId('artifact-tree');
+  await expect(tree).toContainText(`${HOSTILE}.html`);
+  await app.open('#/models/files-model/versions/1');
+  await expect(page.getByTestId('mlmodel-flavor')).toContainText(`flavor ${HOSTILE}`);
+  await expect(page.getByTestId('signature-table').first()).toContainText('col <b onclick=window.pwned=7>x</b>');
+
+  // A bundle from elsewhere: names, tags and params written as markup.
+  const bundle = {
+    format: 'labbook-bundle',
+    format_version: 1,
+    experiments: [{ experiment_id: '7', name: `bundled ${HOSTILE}`, artifact_location: '', lifecycle_stage: 'active', tags: [] }],
+    runs: [{
+      info: { run_id: 'c'.repeat(32), experiment_id: '7', run_name: `bundled run ${HOSTILE}`, status: 'FINISHED', lifecycle_stage: 'active', artifact_uri: '' },
+      data: { params: [{ key: 'p', value: HOSTILE }], tags: [{ key: 't', value: HOSTILE }], metrics: [] },
+    }],
+  };
+  await app.open('#/import');
+  await page.getByTestId('import-input').setInputFiles({
+    name: 'bundle.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(bundle)),
+  });
+  await app.expectReported('runs', { added: 1, updated: 0, unchanged: 0 });
+  await app.experimentItem('bundled').getByRole('link').click();
+  await expect(page.getByTestId('experiment-name')).toHaveText(`bundled ${HOSTILE}`);
+  await expect(app.runRow('c'.repeat(32))).toContainText(`bundled run ${HOSTILE}`);
+
+  expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
+  expect(await page.locator('img[src="x"], b[onclick]').count()).toBe(0);
+});
