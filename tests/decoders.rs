@@ -113,8 +113,14 @@ proptest! {
             SourceFile { path: "mlruns/1/abc/meta.yaml".into(), bytes: run_meta.into_bytes() },
             SourceFile { path: "mlruns/1/abc/metrics/loss".into(), bytes: metric.into_bytes() },
         ];
+        let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
         if FileStore::detect(&files) {
-            let _ = FileStore::new(files).and_then(|store| store.finish());
+            if let Err(e) = FileStore::new(files).and_then(|store| store.finish()) {
+                prop_assert!(
+                    paths.iter().any(|p| e.message.contains(p.as_str())),
+                    "'{}' names none of {:?}", e.message, paths
+                );
+            }
         }
     }
 
@@ -151,7 +157,9 @@ proptest! {
     #[test]
     fn export_import_runs_damaged_are_read_or_refused(run in damaged_text(RUN_JSON)) {
         let files = vec![SourceFile { path: "export/abc/run.json".into(), bytes: run.into_bytes() }];
-        let _ = export_import::decode(&files);
+        if let Err(e) = export_import::decode(&files) {
+            names(&e.message, "export/abc/run.json")?;
+        }
     }
 
     #[test]
