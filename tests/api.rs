@@ -2,42 +2,20 @@
 //! recorded in `../shared/fixtures/mlflow2-rest/`: the same data logged through labbook must
 //! come back in the same JSON, up to the ids and paths that differ by nature.
 
+mod common;
+
+use common::{call, fixture_json, rest, tracker};
 use futures::executor::block_on;
-use labbook::api::{handle, ApiError};
+use labbook::api::ApiError;
 use labbook::store::{MemStore, Tracker};
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/../shared/fixtures/mlflow2-rest/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn tracker() -> Tracker<MemStore> {
-    let tracker = Tracker::new(MemStore::new());
-    block_on(tracker.ensure_default_experiment()).unwrap();
-    tracker
-}
-
-fn call(
-    tracker: &Tracker<MemStore>,
-    method: &str,
-    path: &str,
-    body: Value,
-) -> Result<Value, ApiError> {
-    let body = (!body.is_null()).then_some(body);
-    block_on(handle(tracker, method, path, body))
-}
-
-fn ok(tracker: &Tracker<MemStore>, method: &str, path: &str, body: Value) -> Value {
-    call(tracker, method, path, body).unwrap_or_else(|e| panic!("{method} {path}: {e:?}"))
+    fixture_json(&format!("mlflow2-rest/{name}"))
 }
 
 fn post(tracker: &Tracker<MemStore>, endpoint: &str, body: Value) -> Value {
-    ok(
+    rest(
         tracker,
         "POST",
         &format!("/api/2.0/mlflow/{endpoint}"),
@@ -46,7 +24,7 @@ fn post(tracker: &Tracker<MemStore>, endpoint: &str, body: Value) -> Value {
 }
 
 fn get(tracker: &Tracker<MemStore>, endpoint_and_query: &str) -> Value {
-    ok(
+    rest(
         tracker,
         "GET",
         &format!("/api/2.0/mlflow/{endpoint_and_query}"),
@@ -246,7 +224,7 @@ fn experiments_answer_as_mlflow_server() {
             assert_eq!(got[field], want[field], "{field} of {}", want["name"]);
         }
     }
-    let active = ok(
+    let active = rest(
         &tracker,
         "GET",
         "/api/2.0/mlflow/experiments/search?max_results=1000&order_by=name%20ASC",
@@ -648,7 +626,7 @@ fn artifacts_list_answers_as_mlflow_server_and_bytes_round_trip() {
     let recorded_images = fixture("artifacts_list_linear-regression-baseline_images.json");
     for file in recorded_images["files"].as_array().unwrap() {
         let size = file["file_size"].as_u64().unwrap() as usize;
-        ok(
+        rest(
             &tracker,
             "POST",
             "/api/2.0/labbook/artifacts/upload",
@@ -658,7 +636,7 @@ fn artifacts_list_answers_as_mlflow_server_and_bytes_round_trip() {
     for folder in recorded_root["files"].as_array().unwrap() {
         let path = folder["path"].as_str().unwrap();
         if path != "images" {
-            ok(
+            rest(
                 &tracker,
                 "POST",
                 "/api/2.0/labbook/artifacts/upload",
@@ -677,7 +655,7 @@ fn artifacts_list_answers_as_mlflow_server_and_bytes_round_trip() {
         &format!("artifacts/list?run_id={run_id}&path=images"),
     );
     assert_eq!(images["files"], recorded_images["files"]);
-    let download = ok(
+    let download = rest(
         &tracker,
         "GET",
         &format!("/api/2.0/labbook/artifacts/download?run_id={run_id}&path=config/file.bin"),
@@ -697,7 +675,7 @@ fn artifacts_list_answers_as_mlflow_server_and_bytes_round_trip() {
 }
 
 fn call_registry(tracker: &Tracker<MemStore>, method: &str, endpoint: &str, body: Value) -> Value {
-    ok(
+    rest(
         tracker,
         method,
         &format!("/api/2.0/mlflow/{endpoint}"),
@@ -836,7 +814,7 @@ fn registry_writes_follow_mlflow() {
 
     // models:/ URIs.
     let resolve = |uri: &str| {
-        ok(
+        rest(
             &t,
             "GET",
             &format!("/api/2.0/labbook/models/resolve?uri={uri}"),

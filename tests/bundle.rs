@@ -1,31 +1,18 @@
 //! The labbook bundle and the import rules: export, wipe, re-import gives the same REST
 //! answers; re-importing changes nothing; bad bundles are refused with the file and place.
 
+mod common;
+
+use common::{fixture_json, import, rest, tracker};
 use futures::executor::block_on;
-use labbook::api::handle;
 use labbook::codec::bundle;
 use labbook::domain::Snapshot;
-use labbook::store::import::{Counts, ImportReport};
+use labbook::store::import::Counts;
 use labbook::store::{ExportScope, MemStore, Tracker};
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/../shared/fixtures/mlflow2-rest/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
-
-fn tracker() -> Tracker<MemStore> {
-    let tracker = Tracker::new(MemStore::new());
-    block_on(tracker.ensure_default_experiment()).unwrap();
-    tracker
-}
-
-fn rest(tracker: &Tracker<MemStore>, method: &str, path: &str, body: Value) -> Value {
-    let body = (!body.is_null()).then_some(body);
-    block_on(handle(tracker, method, path, body)).unwrap_or_else(|e| panic!("{path}: {e:?}"))
+    fixture_json(&format!("mlflow2-rest/{name}"))
 }
 
 /// A store with the recorded runs of mlflow2-rest in two experiments, one of them deleted
@@ -155,10 +142,6 @@ fn answers(tracker: &Tracker<MemStore>) -> Vec<Value> {
     }
     all.push(runs);
     all
-}
-
-fn import(tracker: &Tracker<MemStore>, snapshot: Snapshot) -> ImportReport {
-    block_on(tracker.import(snapshot, &mut |_, _| Ok(()))).unwrap()
 }
 
 fn round_trip(snapshot: &Snapshot) -> Snapshot {

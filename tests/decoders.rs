@@ -6,6 +6,9 @@
 //! `PROPTEST_CASES` sets how many inputs each property tries (default 256, which keeps CI
 //! quick); a longer search is `PROPTEST_CASES=50000 cargo test --release --test decoders`.
 
+mod common;
+
+use common::fixture_bytes;
 use labbook::app::route::Route;
 use labbook::codec::archive::{Limits, SourceFile, ZipReader};
 use labbook::codec::file_store::{parse_metric_file, FileStore};
@@ -15,11 +18,6 @@ use labbook::codec::{bundle, export_import, markdown, mlmodel, parse_json, rest_
 use labbook::search::{decode_page_token, parse_order_by, Filter, Target};
 use proptest::prelude::*;
 use proptest::sample::Index;
-
-fn fixture(path: &str) -> Vec<u8> {
-    let path = format!("{}/../shared/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 /// Up to 16 bytes of `base` replaced, then perhaps all after some point cut off.
 fn damaged(base: Vec<u8>) -> impl Strategy<Value = Vec<u8>> {
@@ -93,7 +91,7 @@ proptest! {
     #[test]
     fn zips_damaged_or_made_up_are_read_or_refused(
         bytes in prop_oneof![
-            damaged(fixture("mlflow2-filestore/mlruns.zip")),
+            damaged(fixture_bytes("mlflow2-filestore/mlruns.zip")),
             prop::collection::vec(any::<u8>(), 0..512),
         ]
     ) {
@@ -164,7 +162,7 @@ proptest! {
 
     #[test]
     fn saved_rest_answers_damaged_are_read_or_refused(
-        bytes in damaged(fixture("mlflow2-rest/runs_search_all_experiments.json"))
+        bytes in damaged(fixture_bytes("mlflow2-rest/runs_search_all_experiments.json"))
     ) {
         let text = String::from_utf8_lossy(&bytes);
         match parse_json("runs.json", &text) {
@@ -207,7 +205,7 @@ proptest! {
 
     #[test]
     fn sqlite_databases_damaged_are_read_or_refused(
-        bytes in damaged(fixture("mlflow2-sqlite/mlflow.db"))
+        bytes in damaged(fixture_bytes("mlflow2-sqlite/mlflow.db"))
     ) {
         match SqliteStore::open("mlflow.db", bytes) {
             Ok(mut store) => {

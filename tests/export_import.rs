@@ -1,20 +1,15 @@
 //! mlflow-export-import's format, from the exports in `../shared/fixtures/export-import`.
 
+mod common;
+
+use common::fixture_zip;
 use futures::executor::block_on;
-use labbook::codec::archive::{Limits, ZipReader};
 use labbook::codec::export_import;
 use labbook::domain::{Snapshot, Stage, ViewType};
 use labbook::store::{MemStore, Tracker};
 
 fn decode(name: &str) -> Snapshot {
-    let path = format!(
-        "{}/../shared/fixtures/export-import/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let files = ZipReader::open(name, std::fs::read(path).unwrap(), Limits::default())
-        .unwrap()
-        .into_files()
-        .unwrap();
+    let files = fixture_zip(&format!("export-import/{name}"));
     assert!(export_import::detect(&files), "{name}");
     export_import::decode(&files).unwrap()
 }

@@ -1,20 +1,14 @@
 //! Reading MLflow's file store from the real stores in `../shared/fixtures` (MLflow 2.22 and
 //! 3.17), and refusing broken ones with the file and line.
 
+mod common;
+
+use common::fixture_zip;
 use futures::executor::block_on;
-use labbook::codec::archive::{Limits, SourceFile, ZipReader};
+use labbook::codec::archive::SourceFile;
 use labbook::codec::file_store::FileStore;
 use labbook::domain::{LifecycleStage, RunStatus, Snapshot, ViewType};
 use labbook::store::{MemStore, Tracker};
-
-fn fixture_files(name: &str) -> Vec<SourceFile> {
-    let path = format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let bytes = std::fs::read(&path).unwrap();
-    ZipReader::open(name, bytes, Limits::default())
-        .unwrap()
-        .into_files()
-        .unwrap()
-}
 
 fn decode(files: Vec<SourceFile>) -> Snapshot {
     assert!(FileStore::detect(&files));
@@ -48,7 +42,7 @@ fn status_counts(runs: &[&labbook::domain::RunSnapshot]) -> [usize; 5] {
 
 #[test]
 fn mlflow3_file_store() {
-    let snapshot = decode(fixture_files("mlflow3-filestore/mlruns.zip"));
+    let snapshot = decode(fixture_zip("mlflow3-filestore/mlruns.zip"));
     assert_eq!(snapshot.experiments.len(), 4);
     let deleted = experiment(&snapshot, "deleted-experiment");
     assert_eq!(deleted.lifecycle_stage, LifecycleStage::Deleted);
@@ -146,7 +140,7 @@ fn mlflow3_file_store() {
 
 #[test]
 fn mlflow2_file_store_imports_into_a_store() {
-    let snapshot = decode(fixture_files("mlflow2-filestore/mlruns.zip"));
+    let snapshot = decode(fixture_zip("mlflow2-filestore/mlruns.zip"));
     assert_eq!(snapshot.experiments.len(), 4);
     assert_eq!(snapshot.runs.len(), 23);
     let with_validation: usize = snapshot
@@ -192,7 +186,7 @@ fn mlflow2_file_store_imports_into_a_store() {
 
 #[test]
 fn broken_stores_say_which_file_and_line() {
-    let files = fixture_files("mlflow2-filestore/mlruns.zip");
+    let files = fixture_zip("mlflow2-filestore/mlruns.zip");
     let metric = files
         .iter()
         .position(|f| f.path.ends_with("/metrics/validation-rmse"))
@@ -243,7 +237,7 @@ fn the_registry_comes_along_from_both_layouts() {
         "mlflow2-filestore/mlruns.zip",
         "mlflow3-filestore/mlruns.zip",
     ] {
-        let snapshot = decode(fixture_files(fixture));
+        let snapshot = decode(fixture_zip(fixture));
         let names: Vec<&str> = snapshot
             .registered_models
             .iter()
@@ -295,7 +289,7 @@ fn the_registry_comes_along_from_both_layouts() {
 fn mlflow3_logged_models_answer_the_logged_model_endpoints() {
     use labbook::api::handle;
     use serde_json::json;
-    let snapshot = decode(fixture_files("mlflow3-filestore/mlruns.zip"));
+    let snapshot = decode(fixture_zip("mlflow3-filestore/mlruns.zip"));
     assert_eq!(snapshot.logged_models.len(), 4);
     let tracker = Tracker::new(MemStore::new());
     block_on(tracker.ensure_default_experiment()).unwrap();
@@ -382,7 +376,7 @@ fn a_file_store_export_reads_back_the_same() {
     let original = Tracker::new(MemStore::new());
     block_on(original.ensure_default_experiment()).unwrap();
     block_on(original.import(
-        decode(fixture_files("mlflow3-filestore/mlruns.zip")),
+        decode(fixture_zip("mlflow3-filestore/mlruns.zip")),
         &mut |_, _| Ok(()),
     ))
     .unwrap();
@@ -431,7 +425,7 @@ fn a_file_store_export_reads_back_the_same() {
 #[test]
 fn a_file_store_export_names_every_file_once() {
     use labbook::codec::file_store_export;
-    let snapshot = decode(fixture_files("mlflow2-filestore/mlruns.zip"));
+    let snapshot = decode(fixture_zip("mlflow2-filestore/mlruns.zip"));
     let files = file_store_export::encode(&snapshot);
     assert!(files
         .iter()

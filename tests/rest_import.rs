@@ -1,6 +1,9 @@
 //! Importing responses saved from `mlflow server` (`../shared/fixtures/mlflow2-rest`), then
 //! answering the same requests with them.
 
+mod common;
+
+use common::fixture_json;
 use futures::executor::block_on;
 use labbook::api::handle;
 use labbook::codec::rest_import;
@@ -8,11 +11,7 @@ use labbook::store::{MemStore, Tracker};
 use serde_json::Value;
 
 fn recorded(name: &str) -> Value {
-    let path = format!(
-        "{}/../shared/fixtures/mlflow2-rest/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    fixture_json(&format!("mlflow2-rest/{name}"))
 }
 
 #[test]

@@ -1,26 +1,18 @@
 //! For every fixture: import it, export everything as a labbook bundle (zip, with artifacts),
 //! import that into an empty store, and get the same REST answers.
 
+mod common;
+
+use common::{fixtures, unzip};
 use std::collections::HashMap;
 
 use futures::executor::block_on;
 use labbook::api::handle;
-use labbook::codec::archive::{Limits, SourceFile, ZipBuilder, ZipReader};
+use labbook::codec::archive::ZipBuilder;
 use labbook::codec::{bundle, export_import, file_store::FileStore, sqlite::SqliteStore};
 use labbook::domain::Snapshot;
 use labbook::store::{ExportScope, MemStore, Tracker};
 use serde_json::{json, Value};
-
-fn fixtures() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
-}
-
-fn unzip(name: &str, bytes: Vec<u8>) -> Vec<SourceFile> {
-    ZipReader::open(name, bytes, Limits::default())
-        .unwrap()
-        .into_files()
-        .unwrap()
-}
 
 fn fixture(name: &str) -> Snapshot {
     let path = fixtures().join(name);

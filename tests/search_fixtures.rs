@@ -4,9 +4,11 @@
 //! importing the same fixture, `labbook.rest` must return the same names in the same order,
 //! and refuse what MLflow refused with the same message.
 
+mod common;
+
+use common::fixture_zip;
 use futures::executor::block_on;
 use labbook::api::handle;
-use labbook::codec::archive::{Limits, ZipReader};
 use labbook::codec::file_store::FileStore;
 use labbook::store::{MemStore, Tracker};
 use serde_json::{json, Value};
@@ -16,16 +18,8 @@ fn root() -> std::path::PathBuf {
 }
 
 fn imported() -> Tracker<MemStore> {
-    let zip = root().join("../shared/fixtures/mlflow2-filestore/mlruns.zip");
-    let files = ZipReader::open("mlruns.zip", std::fs::read(zip).unwrap(), Limits::default())
-        .unwrap()
-        .into_files()
-        .unwrap();
-    let snapshot = FileStore::new(files).unwrap().finish().unwrap();
-    let tracker = Tracker::new(MemStore::new());
-    block_on(tracker.ensure_default_experiment()).unwrap();
-    block_on(tracker.import(snapshot, &mut |_, _| Ok(()))).unwrap();
-    tracker
+    let files = fixture_zip("mlflow2-filestore/mlruns.zip");
+    common::imported(FileStore::new(files).unwrap().finish().unwrap())
 }
 
 fn names(answer: &Value, list: &str, name: impl Fn(&Value) -> String) -> Vec<String> {

@@ -2,7 +2,10 @@
 //! its mlruns folder), the in-page REST API answers the recorded requests of
 //! `../shared/fixtures/mlflow2-rest/` with the JSON `mlflow server` recorded.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{fixtures, import, tracker};
+use std::path::Path;
 
 use futures::executor::block_on;
 use labbook::api::handle;
@@ -10,10 +13,6 @@ use labbook::codec::archive::SourceFile;
 use labbook::codec::sqlite::SqliteStore;
 use labbook::store::{MemStore, Tracker};
 use serde_json::Value;
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
-}
 
 fn tree(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -41,9 +40,8 @@ fn imported() -> Tracker<MemStore> {
     tree(&dir, &dir.join("mlruns"), &mut files);
     assert_eq!(store.attach_artifacts(files), (5, 0));
     let snapshot = store.finish().unwrap();
-    let tracker = Tracker::new(MemStore::new());
-    block_on(tracker.ensure_default_experiment()).unwrap();
-    let report = block_on(tracker.import(snapshot, &mut |_, _| Ok(()))).unwrap();
+    let tracker = tracker();
+    let report = import(&tracker, snapshot);
     assert_eq!(report.runs.added, 23);
     assert_eq!(report.metric_points, 378);
     tracker
