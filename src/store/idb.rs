@@ -948,15 +948,14 @@ impl IdbWrite<'_> {
                 let part = History::of_points(part);
                 let within = at % CHUNK_POINTS;
                 let filled = within + part.len();
-                if part.len() >= TAIL_POINTS || filled == CHUNK_POINTS {
+                if within == 0 {
+                    // A chunk's first points: its record.
+                    put_chunk(&chunks, &run_id, &key, chunk, &part)?;
+                } else if part.len() >= TAIL_POINTS || filled == CHUNK_POINTS {
                     // A big append, or the chunk's last points: the chunk in one record.
-                    let mut whole = if within == 0 {
-                        History::default()
-                    } else {
-                        read_chunk(&chunks, &run_id, &key, chunk).await?
-                    };
+                    let mut whole = read_chunk(&chunks, &run_id, &key, chunk).await?;
                     whole.append(&part);
-                    put_chunk(&chunks, &run_id, &key, chunk, &whole)?;
+                    fold_chunk(&chunks, &run_id, &key, chunk, &whole)?;
                 } else {
                     put(
                         &chunks,
@@ -965,7 +964,7 @@ impl IdbWrite<'_> {
                     )?;
                     if filled / TAIL_POINTS > within / TAIL_POINTS {
                         let whole = read_chunk(&chunks, &run_id, &key, chunk).await?;
-                        put_chunk(&chunks, &run_id, &key, chunk, &whole)?;
+                        fold_chunk(&chunks, &run_id, &key, chunk, &whole)?;
                     }
                 }
                 at += part.len();
@@ -1020,7 +1019,7 @@ impl Checkpoint {
     }
 }
 
-/// Writes chunk `chunk` of a history as one record, its tail records gone.
+/// Writes chunk `chunk` of a history as one record (it has no tail records).
 fn put_chunk(
     chunks: &indexed_db_futures::object_store::ObjectStore<'_>,
     run_id: &str,
@@ -1028,7 +1027,18 @@ fn put_chunk(
     chunk: f64,
     points: &History,
 ) -> Result<(), DomainError> {
-    put(chunks, key3(run_id, key, chunk), chunk_to_js(points)?)?;
+    put(chunks, key3(run_id, key, chunk), chunk_to_js(points)?)
+}
+
+/// Writes chunk `chunk` of a history as one record, its tail records gone.
+fn fold_chunk(
+    chunks: &indexed_db_futures::object_store::ObjectStore<'_>,
+    run_id: &str,
+    key: &str,
+    chunk: f64,
+    points: &History,
+) -> Result<(), DomainError> {
+    put_chunk(chunks, run_id, key, chunk, points)?;
     sent(
         "writing",
         chunks

@@ -72,7 +72,11 @@ impl RowLayer {
             };
             wanted.insert(row.key.clone(), shown);
         }
-        // Put the rows in order, moving as few as possible; what is left after them goes.
+        // The rows gone leave first, so the ones kept are in order already and stay where
+        // they are; then the new ones go in their places.
+        for (_, gone) in self.rows.drain() {
+            let _ = body.remove_child(&gone.row);
+        }
         let mut next: Option<Node> = body.first_child();
         for row in visible {
             let Some(shown) = wanted.get(&row.key) else {
