@@ -8,5 +8,6 @@ pub mod codec;
 pub mod domain;
 pub mod search;
 pub mod store;
+pub mod tracking;
 
 pub mod app;

@@ -28,6 +28,10 @@ const LAYERS: &[(&str, &[&str])] = &[
         "api",
         &["domain", "search", "codec", "store", "json", "clock"],
     ),
+    (
+        "tracking",
+        &["domain", "search", "codec", "store", "api", "json", "clock"],
+    ),
     ("app", &["*"]),
 ];
 

@@ -12,7 +12,8 @@ use wasm_bindgen_futures::future_to_promise;
 use super::{handle, ApiError};
 use crate::store::{Store, Tracker};
 
-fn to_js(value: &Value) -> JsValue {
+/// JSON as a JavaScript value.
+pub fn to_js(value: &Value) -> JsValue {
     JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
 }
 
@@ -30,7 +31,7 @@ fn bad_request(message: String) -> JsValue {
 /// Reads a request body: a JS object or a JSON string; `undefined` and `null` are no body.
 /// JavaScript's `NaN` and infinities, which JSON cannot hold, become protobuf's `"NaN"`,
 /// `"Infinity"` and `"-Infinity"`.
-fn body_from_js(body: &JsValue) -> Result<Option<Value>, JsValue> {
+pub fn body_from_js(body: &JsValue) -> Result<Option<Value>, JsValue> {
     if body.is_undefined() || body.is_null() {
         return Ok(None);
     }

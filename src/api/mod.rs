@@ -28,7 +28,7 @@ use crate::domain::validation::MAX_RESULTS_PER_PAGE;
 use crate::domain::{
     list_folder, DomainError, LogBatch, Param, RunStatus, RunUpdate, Tag, ViewType,
 };
-use crate::search::{parse_order_by, sort_experiments, sort_runs, Filter, OrderKey, Page, Target};
+use crate::search::{parse_order_by, sort_experiments, Filter, OrderKey, Page, Target};
 use crate::store::{NewRun, Store, Tracker};
 use registry::QuietWrite;
 
@@ -423,11 +423,14 @@ async fn search_runs<S: Store>(tracker: &Tracker<S>, args: &Args) -> Result<Valu
     let filter = filter_arg(args, Target::Runs)?;
     let order = order_arg(args, Target::Runs)?;
     let experiment_ids = args.str_list("experiment_ids")?;
-    let mut runs = tracker
-        .runs(&experiment_ids, view_type(args, "run_view_type")?)
+    let runs = tracker
+        .search_runs(
+            &experiment_ids,
+            view_type(args, "run_view_type")?,
+            &filter,
+            &order,
+        )
         .await?;
-    runs.retain(|r| filter.matches_run(r));
-    sort_runs(&mut runs, &order);
     let token = args.opt_str("page_token")?;
     let page = Page::cut(runs, max_results, token.as_deref(), false)?;
     Ok(page_json(page, "runs", run_to_json))

@@ -32,6 +32,7 @@ use leptos::prelude::*;
 use crate::api::binding;
 use crate::store::idb::IdbStore;
 use crate::store::{AnyStore, MemStore, Tracker};
+use crate::tracking::Fluent;
 use route::{use_route, Page};
 
 /// The user id runs created from the page are logged under.
@@ -107,7 +108,10 @@ pub fn start() {
             .await
             .err()
             .map(|e| e.message);
-        if let Err(error) = binding::install(Rc::clone(&tracker)) {
+        let installed = binding::install(Rc::clone(&tracker)).and_then(|()| {
+            crate::tracking::binding::install(Rc::new(Fluent::new(Rc::clone(&tracker))))
+        });
+        if let Err(error) = installed {
             web_sys::console::error_2(&"labbook: window.labbook is unavailable".into(), &error);
         }
         if let Some(loading) = document().get_element_by_id("loading") {

@@ -23,6 +23,7 @@ use crate::domain::{
     RunSnapshot, RunStatus, RunUpdate, Snapshot, Tag, ViewType, DEFAULT_EXPERIMENT_ID,
     DEFAULT_EXPERIMENT_NAME, RUN_NAME_TAG,
 };
+use crate::search::{sort_runs, Filter, OrderKey};
 
 /// What an export takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -468,6 +469,21 @@ impl<S: Store> Tracker<S> {
     ) -> Result<Vec<Run>, DomainError> {
         let mut runs = self.store.runs(experiment_ids).await?;
         runs.retain(|r| view.includes(r.info.lifecycle_stage));
+        Ok(runs)
+    }
+
+    /// The runs of `experiment_ids` in `view` that match `filter`, in `order`'s order (then
+    /// MLflow's tie-breaks): what `runs/search` and `mlflow.search_runs` answer, before paging.
+    pub async fn search_runs(
+        &self,
+        experiment_ids: &[String],
+        view: ViewType,
+        filter: &Filter,
+        order: &[OrderKey],
+    ) -> Result<Vec<Run>, DomainError> {
+        let mut runs = self.runs(experiment_ids, view).await?;
+        runs.retain(|r| filter.matches_run(r));
+        sort_runs(&mut runs, order);
         Ok(runs)
     }
 
