@@ -2,7 +2,9 @@
 // run's charts in another while the first logs 10 points a second to 5 runs, for
 // SOAK_MINUTES minutes (10 unless told). Prints JSON: each tab's JS heap (after a garbage
 // collection) and wasm memory at the start and the end, the points logged, the longest main-
-// thread task of each tab, and any error a page raised. Run it with `scripts/bench soak`.
+// thread task of each tab, and any error a page raised; and the bytes the app holds
+// (labbook.heapBytes(): what a leak grows, while the wasm memory only ever grows to its
+// high-water mark). Run it with `scripts/bench soak`.
 import { chromium } from '@playwright/test';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8792/labbook/';
@@ -36,14 +38,14 @@ async function open(hash) {
   return { page, cdp };
 }
 
-/** JS heap after a collection, and wasm memory, in MB. */
+/** JS heap after a collection, wasm memory and the app's live heap, in MB. */
 async function memory({ page, cdp }) {
   await cdp.send('HeapProfiler.collectGarbage');
   const { metrics } = await cdp.send('Performance.getMetrics');
   const heap = metrics.find((m) => m.name === 'JSHeapUsedSize').value;
-  const wasm = await page.evaluate(() => window.labbook.memoryBytes());
-  const mb = (bytes) => Math.round((bytes / 2 ** 20) * 10) / 10;
-  return { js_heap_mb: mb(heap), wasm_memory_mb: mb(wasm) };
+  const [wasm, live] = await page.evaluate(() => [window.labbook.memoryBytes(), window.labbook.heapBytes()]);
+  const mb = (bytes, digits = 1) => Math.round((bytes / 2 ** 20) * 10 ** digits) / 10 ** digits;
+  return { js_heap_mb: mb(heap), wasm_memory_mb: mb(wasm), app_heap_mb: mb(live, 3) };
 }
 
 const table = await open('');
@@ -86,10 +88,11 @@ const logMinute = (minute, seconds) => table.page.evaluate(async ([ids, minute, 
   return points;
 }, [setup.ids, minute, seconds, PER_SECOND]);
 let logged = 0;
-const wasmByMinute = [];
+const byMinute = [];
 for (let minute = 0; minute < minutes; minute++) {
   logged += await logMinute(minute, Math.min(60, (minutes - minute) * 60));
-  wasmByMinute.push([(await memory(table)).wasm_memory_mb, (await memory(charts)).wasm_memory_mb]);
+  const [t, c] = [await memory(table), await memory(charts)];
+  byMinute.push({ wasm_memory_mb: [t.wasm_memory_mb, c.wasm_memory_mb], app_heap_mb: [t.app_heap_mb, c.app_heap_mb] });
 }
 const shown = await charts.page.getByTestId('chart-points').first().textContent();
 const end = { table: await memory(table), charts: await memory(charts) };
@@ -102,7 +105,7 @@ console.log(JSON.stringify({
   run_chart_shows: shown.trim(),
   start,
   end,
-  wasm_memory_mb_by_minute_table_charts: wasmByMinute,
+  by_minute_table_charts: byMinute,
   longest_task_ms: { table: await longest(table), charts: await longest(charts) },
   errors,
 }, null, 2));

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod clock;
 pub mod codec;
 pub mod domain;
+pub mod heap;
 pub mod search;
 pub mod store;
 pub mod tracking;

@@ -19,6 +19,7 @@ use std::path::Path;
 const LAYERS: &[(&str, &[&str])] = &[
     ("domain", &[]),
     ("clock", &[]),
+    ("heap", &[]),
     ("json", &["domain"]),
     ("search", &["domain", "json", "clock"]),
     ("chart", &["domain"]),

@@ -84,22 +84,8 @@ pub fn install<S: Store + 'static>(tracker: Rc<Tracker<S>>) -> Result<(), JsValu
         &"version".into(),
         &env!("CARGO_PKG_VERSION").into(),
     )?;
-    // The size of labbook's WebAssembly memory, for the benchmark.
-    let memory = Closure::<dyn Fn() -> f64>::new(|| {
-        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-        memory
-            .buffer()
-            .unchecked_into::<js_sys::ArrayBuffer>()
-            .byte_length() as f64
-    });
-    Reflect::set(
-        &labbook,
-        &"memoryBytes".into(),
-        memory.as_ref().unchecked_ref::<Function>(),
-    )?;
-    // The closures live as long as the page.
+    // The closure lives as long as the page.
     rest.forget();
-    memory.forget();
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     Reflect::set(&window, &"labbook".into(), &labbook)?;
     Ok(())

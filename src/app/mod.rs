@@ -76,6 +76,28 @@ pub fn keep_last<T: Clone + 'static>(
     last.read_only()
 }
 
+/// `labbook.memoryBytes()` (the size of the WebAssembly memory, which never shrinks) and
+/// `labbook.heapBytes()` (the bytes the app holds now, see [`crate::heap`]), for the benchmarks.
+fn install_memory_readings() -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let labbook = js_sys::Reflect::get(&window(), &"labbook".into())?;
+    let memory = Closure::<dyn Fn() -> f64>::new(|| {
+        let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+        memory
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length() as f64
+    });
+    let heap = Closure::<dyn Fn() -> f64>::new(|| crate::heap::live_bytes() as f64);
+    js_sys::Reflect::set(&labbook, &"memoryBytes".into(), memory.as_ref())?;
+    js_sys::Reflect::set(&labbook, &"heapBytes".into(), heap.as_ref())?;
+    // They live as long as the page.
+    memory.forget();
+    heap.forget();
+    Ok(())
+}
+
 /// Opens the store and mounts the app.
 pub fn start() {
     crash::install_panic_hook();
@@ -108,9 +130,11 @@ pub fn start() {
             .await
             .err()
             .map(|e| e.message);
-        let installed = binding::install(Rc::clone(&tracker)).and_then(|()| {
-            crate::tracking::binding::install(Rc::new(Fluent::new(Rc::clone(&tracker))))
-        });
+        let installed = binding::install(Rc::clone(&tracker))
+            .and_then(|()| {
+                crate::tracking::binding::install(Rc::new(Fluent::new(Rc::clone(&tracker))))
+            })
+            .and_then(|()| install_memory_readings());
         if let Err(error) = installed {
             web_sys::console::error_2(&"labbook: window.labbook is unavailable".into(), &error);
         }

@@ -48,7 +48,9 @@ fn patch_changed_runs(
         let mut ids = vec![table.experiment_id.get_value()];
         ids.extend(also.get_untracked());
         // The runs this tab wrote come with the notice; the others are read.
-        let (written, to_read): (Vec<Run>, Vec<String>) = app.notice.with(|n| {
+        // Calm notices: while a run logs, its row is drawn again twice a second, not on
+        // every write (each frame the browser draws costs milliseconds whatever changed).
+        let (written, to_read): (Vec<Run>, Vec<String>) = app.calm_notice.with(|n| {
             if n.changes.everything {
                 return Default::default();
             }
