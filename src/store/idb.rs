@@ -953,9 +953,13 @@ impl IdbWrite<'_> {
                     put_chunk(&chunks, &run_id, &key, chunk, &part)?;
                 } else if part.len() >= TAIL_POINTS || filled == CHUNK_POINTS {
                     // A big append, or the chunk's last points: the chunk in one record.
-                    let mut whole = read_chunk(&chunks, &run_id, &key, chunk).await?;
+                    let (mut whole, tails) = read_chunk(&chunks, &run_id, &key, chunk).await?;
                     whole.append(&part);
-                    fold_chunk(&chunks, &run_id, &key, chunk, &whole)?;
+                    if tails {
+                        fold_chunk(&chunks, &run_id, &key, chunk, &whole)?;
+                    } else {
+                        put_chunk(&chunks, &run_id, &key, chunk, &whole)?;
+                    }
                 } else {
                     put(
                         &chunks,
@@ -963,7 +967,7 @@ impl IdbWrite<'_> {
                         chunk_to_js(&part)?,
                     )?;
                     if filled / TAIL_POINTS > within / TAIL_POINTS {
-                        let whole = read_chunk(&chunks, &run_id, &key, chunk).await?;
+                        let (whole, _) = read_chunk(&chunks, &run_id, &key, chunk).await?;
                         fold_chunk(&chunks, &run_id, &key, chunk, &whole)?;
                     }
                 }
@@ -1047,13 +1051,14 @@ fn fold_chunk(
     )
 }
 
-/// Every point of chunk `chunk` of a history: its record, then its tail records.
+/// Every point of chunk `chunk` of a history, which has points already (so its record is
+/// there, written with its first points), and whether it has tail records after it.
 async fn read_chunk(
     chunks: &indexed_db_futures::object_store::ObjectStore<'_>,
     run_id: &str,
     key: &str,
     chunk: f64,
-) -> Result<History, DomainError> {
+) -> Result<(History, bool), DomainError> {
     let records = all(
         "writing",
         chunks
@@ -1071,7 +1076,7 @@ async fn read_chunk(
     for value in &records {
         points.append(&chunk_from_js(value, 0)?);
     }
-    Ok(points)
+    Ok((points, records.len() > 1))
 }
 
 /// The keys of the tail records of chunk `chunk` of a history.
