@@ -7,6 +7,7 @@ pub mod clock;
 pub mod codec;
 pub mod domain;
 pub mod heap;
+pub mod ml;
 pub mod search;
 pub mod store;
 pub mod tracking;

@@ -20,6 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("domain", &[]),
     ("clock", &[]),
     ("heap", &[]),
+    ("ml", &[]),
     ("json", &["domain"]),
     ("search", &["domain", "json", "clock"]),
     ("chart", &["domain"]),
@@ -31,7 +32,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "tracking",
-        &["domain", "search", "codec", "store", "api", "json", "clock"],
+        &[
+            "domain", "search", "codec", "store", "api", "json", "clock", "ml",
+        ],
     ),
     ("app", &["*"]),
 ];

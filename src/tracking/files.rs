@@ -36,6 +36,47 @@ pub fn python_json(value: &Value) -> String {
     escape_non_ascii(&String::from_utf8(bytes).unwrap_or_default())
 }
 
+/// A value logged as a param or tag, written as Python's `str()` writes it: `True`, `None`,
+/// `12.0`, `1e-05`; text as it is, and lists and objects as JSON.
+pub fn python_str(value: &Value) -> String {
+    match value {
+        Value::Bool(true) => "True".to_owned(),
+        Value::Bool(false) => "False".to_owned(),
+        Value::Null => "None".to_owned(),
+        Value::String(text) => text.clone(),
+        Value::Number(n) if n.is_f64() => python_float(n.as_f64().unwrap_or(f64::NAN)),
+        Value::Number(n) => n.to_string(),
+        other => python_json(other),
+    }
+}
+
+/// A float as Python's `repr` writes it: the shortest digits that read back the same,
+/// positional from 1e-4 up to 1e16 (with `.0` when whole), else with an exponent of at
+/// least two digits.
+pub fn python_float(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".to_owned();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "inf" } else { "-inf" }.to_owned();
+    }
+    if x == 0.0 || (1e-4..1e16).contains(&x.abs()) {
+        let text = format!("{x}");
+        return if text.contains('.') {
+            text
+        } else {
+            format!("{text}.0")
+        };
+    }
+    let text = format!("{x:e}");
+    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+    let (sign, digits) = match exponent.strip_prefix('-') {
+        Some(digits) => ('-', digits),
+        None => ('+', exponent),
+    };
+    format!("{mantissa}e{sign}{digits:0>2}")
+}
+
 /// Python's default separators.
 struct PythonFormatter;
 

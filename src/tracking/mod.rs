@@ -7,6 +7,7 @@
 
 pub mod binding;
 mod files;
+pub mod hyperopt;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -19,7 +20,7 @@ use crate::domain::{
 use crate::search::{parse_order_by, Filter, Target};
 use crate::store::{NewRun, Store, Tracker};
 
-pub use files::{dict_file, python_json};
+pub use files::{dict_file, python_float, python_json, python_str};
 
 /// The tag MLflow gives a data set's use: `training`, `validation`, ...
 pub const DATASET_CONTEXT_TAG: &str = "mlflow.data.context";

@@ -6,6 +6,8 @@
 //! ends it `FINISHED` when it resolves, `FAILED` when it throws (the error passes on) and
 //! `KILLED` when it throws an `AbortError`.
 
+mod hyperopt;
+
 use std::future::Future;
 use std::rc::Rc;
 
@@ -15,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::{python_json, Fluent, StartRun};
+use super::{python_json, python_str, Fluent, StartRun};
 use crate::api::binding::{body_from_js, to_js};
 use crate::codec::rest::{experiment_to_json, run_to_json, text_from_json};
 use crate::domain::{Dataset, DomainError, RunStatus, Tag};
@@ -49,22 +51,12 @@ fn text_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
         .ok_or_else(|| invalid(format!("{what} must be a string")))
 }
 
-/// A value logged as a param or tag, written as Python's `str()` writes it.
-fn logged_text(value: &Value) -> String {
-    match value {
-        Value::Bool(true) => "True".to_owned(),
-        Value::Bool(false) => "False".to_owned(),
-        Value::Null => "None".to_owned(),
-        other => text_from_json(other).unwrap_or_else(|| other.to_string()),
-    }
-}
-
 /// The entries of a `{key: value}` object, values as logged text.
 fn text_entries(value: &JsValue, what: &str) -> Result<Vec<(String, String)>, JsValue> {
     match json_of(value)? {
         Value::Object(map) => Ok(map
             .iter()
-            .map(|(k, v)| (k.clone(), logged_text(v)))
+            .map(|(k, v)| (k.clone(), python_str(v)))
             .collect()),
         _ => Err(invalid(format!(
             "{what} must be an object of keys to values"
@@ -108,7 +100,7 @@ fn start_options(value: &JsValue) -> Result<StartRun, JsValue> {
     let tags = match options.get("tags") {
         Some(Value::Object(map)) => map
             .iter()
-            .map(|(k, v)| Tag::new(k, logged_text(v)))
+            .map(|(k, v)| Tag::new(k, python_str(v)))
             .collect(),
         None | Some(Value::Null) => Vec::new(),
         Some(_) => return Err(invalid("tags must be an object of keys to values")),
@@ -261,7 +253,7 @@ pub fn install<S: Store + 'static>(fluent: Rc<Fluent<S>>) -> Result<(), JsValue>
         "log_param",
         method(&fluent, move |f, key, value, _| async move {
             let key = text_arg(&key, "the param key")?;
-            done(f.log_param(&key, &logged_text(&json_of(&value)?)).await)
+            done(f.log_param(&key, &python_str(&json_of(&value)?)).await)
         }),
     )?;
     add(
@@ -306,7 +298,7 @@ pub fn install<S: Store + 'static>(fluent: Rc<Fluent<S>>) -> Result<(), JsValue>
         "set_tag",
         method(&fluent, move |f, key, value, _| async move {
             let key = text_arg(&key, "the tag key")?;
-            done(f.set_tag(&key, &logged_text(&json_of(&value)?)).await)
+            done(f.set_tag(&key, &python_str(&json_of(&value)?)).await)
         }),
     )?;
     add(
@@ -378,5 +370,5 @@ pub fn install<S: Store + 'static>(fluent: Rc<Fluent<S>>) -> Result<(), JsValue>
         }),
     )?;
     Reflect::set(&labbook, &"mlflow".into(), &mlflow)?;
-    Ok(())
+    hyperopt::install(&labbook, fluent)
 }
