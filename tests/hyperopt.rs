@@ -357,14 +357,7 @@ fn fmin_tracks_each_trial_as_a_run_nested_under_the_search() {
             _ => f64::INFINITY,
         };
         assert!(result.trials.iter().all(|t| loss(best) <= loss(t)));
-        let tag = |run: &labbook::domain::Run, key: &str| {
-            run.data
-                .tags
-                .iter()
-                .find(|t| t.key == key)
-                .map(|t| t.value.clone())
-        };
-        assert_eq!(tag(&parent, BEST_RUN_TAG), Some(best.run_id.clone()));
+        assert_eq!(parent.tag(BEST_RUN_TAG), Some(best.run_id.as_str()));
         let best_run = tracker.run(&best.run_id).await.unwrap();
         for param in &best_run.data.params {
             assert!(parent.data.params.contains(param), "{param:?}");
@@ -376,21 +369,17 @@ fn fmin_tracks_each_trial_as_a_run_nested_under_the_search() {
         for trial in &result.trials {
             let run = tracker.run(&trial.run_id).await.unwrap();
             assert_eq!(
-                tag(&run, "mlflow.parentRunId"),
-                Some(result.parent_run_id.clone())
+                run.tag("mlflow.parentRunId"),
+                Some(result.parent_run_id.as_str())
             );
-            assert_eq!(tag(&run, TRIAL_TAG), Some(trial.tid.to_string()));
+            assert_eq!(run.tag(TRIAL_TAG), Some(trial.tid.to_string().as_str()));
             let x = trial.point["x"].as_f64().unwrap();
-            let param = |key: &str| {
-                run.data
-                    .params
-                    .iter()
-                    .find(|p| p.key == key)
-                    .map(|p| p.value.clone())
-            };
-            assert_eq!(param("x"), Some(python_float(x)));
-            assert_eq!(param("depth"), Some(trial.point["depth"].to_string()));
-            assert_eq!(param("objective").as_deref(), Some("reg:squarederror"));
+            assert_eq!(run.param("x"), Some(python_float(x).as_str()));
+            assert_eq!(
+                run.param("depth"),
+                Some(trial.point["depth"].to_string().as_str())
+            );
+            assert_eq!(run.param("objective"), Some("reg:squarederror"));
             let logged_loss = run.data.metrics.iter().find(|m| m.key == LOSS_METRIC);
             match &trial.outcome {
                 Outcome::Loss(l) => {

@@ -7,6 +7,7 @@
 //! the same answers natively and in the browser for the same seed. Tracking a search as
 //! runs is `tracking::hyperopt`'s.
 
+pub mod estimators;
 pub mod features;
 pub mod hyperopt;
 pub mod linear;
@@ -14,4 +15,5 @@ pub mod metrics;
 pub mod rng;
 pub mod table;
 pub mod taxi;
+pub mod trainer;
 pub mod trees;

@@ -368,11 +368,15 @@ pub struct Ensemble {
 }
 
 impl Ensemble {
+    /// Each row's prediction, the trees added one at a time as boosting adds them, so a
+    /// boosted model predicts exactly what its last round was scored on.
     pub fn predict(&self, x: &Sparse) -> Vec<f64> {
         x.rows
             .iter()
             .map(|row| {
-                self.base + self.scale * self.trees.iter().map(|t| t.predict_row(row)).sum::<f64>()
+                self.trees
+                    .iter()
+                    .fold(self.base, |p, t| p + self.scale * t.predict_row(row))
             })
             .collect()
     }
@@ -461,7 +465,7 @@ pub struct Boosting {
 /// A boosted model and how its training went.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Boosted {
-    /// The trees up to the best round.
+    /// The trees grown (up to the best round, under early stopping).
     pub model: Ensemble,
     /// The validation RMSE after each round.
     pub validation_rmse: Vec<f64>,
@@ -524,7 +528,9 @@ pub fn boost(
         }
     }
     let stopped_iteration = trees.len().saturating_sub(1);
-    trees.truncate(best_iteration + 1);
+    if boosting.early_stopping_rounds.is_some() {
+        trees.truncate(best_iteration + 1);
+    }
     Boosted {
         model: Ensemble::counting(trees, base, boosting.learning_rate, x.columns),
         validation_rmse,

@@ -5,6 +5,7 @@
 //! tracker write like the REST API's, with the same checks and the same change notices.
 //! `binding` exposes it as `window.labbook.mlflow`.
 
+pub mod autolog;
 pub mod binding;
 mod files;
 pub mod hyperopt;
@@ -49,6 +50,7 @@ pub struct Fluent<S> {
 struct State {
     experiment_id: Option<String>,
     active: Vec<String>,
+    autolog: bool,
 }
 
 impl<S: Store> Fluent<S> {
@@ -144,6 +146,16 @@ impl<S: Store> Fluent<S> {
         };
         self.state.borrow_mut().active.push(run.info.run_id.clone());
         Ok(run)
+    }
+
+    /// Turns autologging on or off: with it on, every fit of a built-in estimator logs what
+    /// MLflow's scikit-learn and XGBoost autologging log ([`autolog::log_fit`]).
+    pub fn autolog(&self, enabled: bool) {
+        self.state.borrow_mut().autolog = enabled;
+    }
+
+    pub fn autologging(&self) -> bool {
+        self.state.borrow().autolog
     }
 
     /// The innermost active run's id.

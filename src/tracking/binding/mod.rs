@@ -7,6 +7,7 @@
 //! `KILLED` when it throws an `AbortError`.
 
 mod hyperopt;
+mod ml;
 
 use std::future::Future;
 use std::rc::Rc;
@@ -369,6 +370,20 @@ pub fn install<S: Store + 'static>(fluent: Rc<Fluent<S>>) -> Result<(), JsValue>
             Ok(answer.into())
         }),
     )?;
+    add(
+        "autolog",
+        method(&fluent, move |f, options, _, _| async move {
+            let options = json_of(&options)?;
+            f.autolog(
+                !options
+                    .get("disable")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+            );
+            Ok(JsValue::UNDEFINED)
+        }),
+    )?;
     Reflect::set(&labbook, &"mlflow".into(), &mlflow)?;
+    ml::install(&labbook, Rc::clone(&fluent))?;
     hyperopt::install(&labbook, fluent)
 }

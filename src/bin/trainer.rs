@@ -1,0 +1,135 @@
+//! The trainer: a Web Worker (built by Trunk as its own wasm, loaded only when training
+//! starts) that fits models and predicts with them off the page's main thread.
+//!
+//! It answers messages, each a JSON string with an `id` the answers carry back:
+//! - `{id, op: "fit", estimator, params, data}` (data `{kind: "synthetic-taxi", rows, seed}` or
+//!   `{kind: "rows", train, validation, target, categorical, numerical}`): a
+//!   `{id, op: "round", round, rmse}` per boosting round, then `{id, op: "fitted", model,
+//!   report}` (`model` is the number to predict with) or `{id, op: "error", message}`;
+//! - `{id, op: "predict", model, rows}`: `{id, op: "predicted", predictions}`;
+//! - `{id, op: "drop", model}`: forgets the model.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    worker::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("the trainer runs as a Web Worker in the browser");
+}
+
+#[cfg(target_arch = "wasm32")]
+mod worker {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    use labbook::ml::features::FeatureSpec;
+    use labbook::ml::trainer::{table_from_rows, train, Data, Fitted};
+    use serde_json::{json, Value};
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+    thread_local! {
+        static MODELS: RefCell<(u32, HashMap<u32, Fitted>)> = RefCell::new((0, HashMap::new()));
+    }
+
+    pub fn start() {
+        let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+        let answer_scope = scope.clone();
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+            let post = |answer: Value| {
+                let _ = answer_scope.post_message(&JsValue::from_str(&answer.to_string()));
+            };
+            let request: Value = event
+                .data()
+                .as_string()
+                .and_then(|text| serde_json::from_str(&text).ok())
+                .unwrap_or(Value::Null);
+            let id = request["id"].clone();
+            let answer = match answer(&request, &mut |round, rmse| {
+                post(json!({"id": id, "op": "round", "round": round, "rmse": rmse}));
+            }) {
+                Ok(mut answer) => {
+                    answer["id"] = id.clone();
+                    answer
+                }
+                Err(message) => json!({"id": id, "op": "error", "message": message}),
+            };
+            post(answer);
+        });
+        scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        let _ = scope.post_message(&JsValue::from_str(r#"{"op":"ready"}"#));
+    }
+
+    fn answer(request: &Value, on_round: &mut dyn FnMut(usize, f64)) -> Result<Value, String> {
+        match request["op"].as_str() {
+            Some("fit") => {
+                let data = data(&request["data"])?;
+                let params = request["params"].as_object().cloned().unwrap_or_default();
+                let estimator = request["estimator"].as_str().unwrap_or_default();
+                let trained = train(estimator, &params, &data, on_round)?;
+                let model = MODELS.with_borrow_mut(|(next, models)| {
+                    *next += 1;
+                    models.insert(*next, trained.fitted);
+                    *next
+                });
+                Ok(json!({"op": "fitted", "model": model, "report": trained.report}))
+            }
+            Some("predict") => {
+                let rows =
+                    table_from_rows(request["rows"].as_array().map_or(&[], |r| r.as_slice()))?;
+                let model = request["model"].as_u64().unwrap_or(0) as u32;
+                let predictions = MODELS.with_borrow(|(_, models)| match models.get(&model) {
+                    Some(fitted) => fitted.predict(&rows),
+                    None => Err(
+                        "the model is gone: the trainer was stopped or the model dropped"
+                            .to_owned(),
+                    ),
+                })?;
+                Ok(json!({"op": "predicted", "predictions": predictions}))
+            }
+            Some("drop") => {
+                let model = request["model"].as_u64().unwrap_or(0) as u32;
+                MODELS.with_borrow_mut(|(_, models)| models.remove(&model));
+                Ok(json!({"op": "dropped"}))
+            }
+            _ => Err("the trainer does not know this request".to_owned()),
+        }
+    }
+
+    fn data(value: &Value) -> Result<Data, String> {
+        let names = |key: &str| -> Vec<String> {
+            value[key]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        match value["kind"].as_str() {
+            Some("synthetic-taxi") => Ok(Data::SyntheticTaxi {
+                rows: value["rows"].as_u64().unwrap_or(20_000) as usize,
+                seed: value["seed"].as_u64().unwrap_or(1),
+            }),
+            Some("rows") => {
+                let rows = |key: &str| value[key].as_array().map(|r| table_from_rows(r));
+                Ok(Data::Tables {
+                    train: rows("train")
+                        .unwrap_or_else(|| Err("there are no training rows".to_owned()))?,
+                    validation: rows("validation").transpose()?,
+                    target: value["target"].as_str().unwrap_or_default().to_owned(),
+                    features: FeatureSpec {
+                        categorical: names("categorical"),
+                        numerical: names("numerical"),
+                    },
+                })
+            }
+            _ => Err("data must be \"synthetic-taxi\" or {rows, target, ...}".to_owned()),
+        }
+    }
+}
