@@ -35,7 +35,7 @@
 //                            804 000 metric points) through the import page, file chosen to
 //                            report shown; with the peak JS heap and wasm memory meanwhile,
 //                            and the main thread's long tasks (over 50 ms) during it
-import { chromium } from '@playwright/test';
+import { launchChromium } from './browser.mjs';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -45,11 +45,7 @@ const base = process.argv[2] ?? 'http://127.0.0.1:8792/labbook/';
 const dist = process.argv[3] ?? 'dist';
 const largeFixture = process.argv[4] ?? '../shared/fixtures/large-2000-runs/mlruns.zip';
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const page = await browser.newPage();
 await page.goto(base);
 await page.waitForFunction(() => typeof window.labbook?.rest === 'function');
@@ -394,7 +390,7 @@ const importedRuns = await importPage.evaluate(async () =>
   (await window.labbook.rest('POST', '/api/2.0/mlflow/runs/search', { experiment_ids: ['1'], max_results: 5000 })).runs.length);
 await browser.close();
 
-const wasm = readdirSync(dist).find((f) => f.endsWith('.wasm'));
+const wasm = readdirSync(dist).find((f) => f.startsWith('labbook') && f.endsWith('.wasm'));
 const wasmBytes = readFileSync(join(dist, wasm));
 
 console.log(JSON.stringify({

@@ -5,18 +5,14 @@
 // thread task of each tab, and any error a page raised; and the bytes the app holds
 // (labbook.heapBytes(): what a leak grows, while the wasm memory only ever grows to its
 // high-water mark). Run it with `scripts/bench soak`.
-import { chromium } from '@playwright/test';
+import { launchChromium } from './browser.mjs';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8792/labbook/';
 const minutes = Number(process.env.SOAK_MINUTES ?? 10);
 const RUNS = 5;
 const PER_SECOND = 10;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const context = await browser.newContext();
 const errors = [];
 

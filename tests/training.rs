@@ -288,3 +288,19 @@ fn these_jobs_score_the_same_natively_as_in_the_worker() {
         assert_eq!(trained.report["training"]["r2"], training_r2, "{estimator}");
     }
 }
+
+#[test]
+fn data_prepared_once_fits_as_fresh_data_does() {
+    let data = taxi(400);
+    let prepared = labbook::ml::trainer::prepare(&data).unwrap();
+    for (estimator, given) in [
+        ("ridge", json!({"alpha": 0.5})),
+        ("decision_tree", json!({"max_depth": 5})),
+    ] {
+        let given = params(given);
+        let reused = prepared.train(estimator, &given, &mut |_, _| {}).unwrap();
+        let fresh = train(estimator, &given, &data, &mut |_, _| {}).unwrap();
+        assert_eq!(reused.report, fresh.report, "{estimator}");
+        assert_eq!(reused.fitted, fresh.fitted, "{estimator}");
+    }
+}

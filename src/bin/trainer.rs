@@ -23,9 +23,10 @@ fn main() {
 mod worker {
     use std::cell::RefCell;
     use std::collections::HashMap;
+    use std::rc::Rc;
 
     use labbook::ml::features::FeatureSpec;
-    use labbook::ml::trainer::{table_from_rows, train, Data, Fitted};
+    use labbook::ml::trainer::{check, prepare, table_from_rows, Data, Fitted, Prepared};
     use serde_json::{json, Value};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -33,6 +34,8 @@ mod worker {
 
     thread_local! {
         static MODELS: RefCell<(u32, HashMap<u32, Fitted>)> = RefCell::new((0, HashMap::new()));
+        /// The last data prepared: the trials of a search fit the same data one after another.
+        static PREPARED: RefCell<Option<(Data, Rc<Prepared>)>> = const { RefCell::new(None) };
     }
 
     pub fn start() {
@@ -70,7 +73,21 @@ mod worker {
                 let data = data(&request["data"])?;
                 let params = request["params"].as_object().cloned().unwrap_or_default();
                 let estimator = request["estimator"].as_str().unwrap_or_default();
-                let trained = train(estimator, &params, &data, on_round)?;
+                let prepared = match PREPARED.with_borrow(|p| {
+                    p.as_ref()
+                        .filter(|(d, _)| *d == data)
+                        .map(|(_, p)| Rc::clone(p))
+                }) {
+                    Some(prepared) => prepared,
+                    None => {
+                        // Refuse a wrong estimator or params before making the data.
+                        check(estimator, &params)?;
+                        let prepared = Rc::new(prepare(&data)?);
+                        PREPARED.set(Some((data, Rc::clone(&prepared))));
+                        prepared
+                    }
+                };
+                let trained = prepared.train(estimator, &params, on_round)?;
                 let model = MODELS.with_borrow_mut(|(next, models)| {
                     *next += 1;
                     models.insert(*next, trained.fitted);

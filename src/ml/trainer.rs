@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::ml::estimators::{estimator, fit, Model, Rounds};
-use crate::ml::features::{with_pickup_dropoff, FeatureSpec, Vectorizer};
+use crate::ml::features::{with_pickup_dropoff, FeatureSpec, Sparse, Vectorizer};
 use crate::ml::metrics::{mae, mse, r2, rmse};
 use crate::ml::table::{Column, Table};
 use crate::ml::taxi;
@@ -61,8 +61,30 @@ pub fn train(
     data: &Data,
     on_round: &mut dyn FnMut(usize, f64),
 ) -> Result<Trained, String> {
-    let estimator = estimator(name)?;
-    let params = estimator.params(params)?;
+    check(name, params)?;
+    prepare(data)?.train(name, params, on_round)
+}
+
+/// Refuses an unknown estimator or wrong params, before any data is made.
+pub fn check(name: &str, params: &Map<String, Value>) -> Result<(), String> {
+    estimator(name)?.params(params).map(drop)
+}
+
+/// Data made ready to fit: its features and targets, which fits of the same data share (a
+/// search's trials make and vectorize the months once).
+pub struct Prepared {
+    vectorizer: Vectorizer,
+    x: Sparse,
+    y: Vec<f64>,
+    /// The validation rows' features and targets, if there are any.
+    validation: Option<(Sparse, Vec<f64>)>,
+    target: String,
+    datasets: Vec<Value>,
+    pickup_dropoff: bool,
+}
+
+/// Makes `data` ready: the rows made or checked, the features fitted and made.
+pub fn prepare(data: &Data) -> Result<Prepared, String> {
     let (train, validation, target, spec, datasets, pickup_dropoff) = match data {
         Data::SyntheticTaxi { rows, seed } => {
             if *rows == 0 {
@@ -127,55 +149,81 @@ pub fn train(
     let vectorizer = Vectorizer::fit(&train, &spec).map_err(|e| e.0)?;
     let x = vectorizer.transform(&train).map_err(|e| e.0)?;
     let y = target_of(&train, &target)?;
-    let (valid_x, valid_y) = match &validation {
-        Some(v) => (
+    let validation = match &validation {
+        Some(v) => Some((
             vectorizer.transform(v).map_err(|e| e.0)?,
             target_of(v, &target)?,
-        ),
-        None => (x.clone(), y.clone()),
+        )),
+        None => None,
     };
-    let (model, rounds) = fit(estimator, &params, (&x, &y), (&valid_x, &valid_y), on_round);
-    let scores = |predicted: &[f64], actual: &[f64]| {
-        json!({"mse": mse(predicted, actual), "rmse": rmse(predicted, actual),
-               "mae": mae(predicted, actual), "r2": r2(predicted, actual)})
-    };
-    let training = scores(&model.predict(&x), &y);
-    let validated = validation
-        .as_ref()
-        .map(|_| scores(&model.predict(&valid_x), &valid_y));
-    let importance: Map<String, Value> = model
-        .splits()
-        .map(|splits| {
-            vectorizer
-                .feature_names
-                .iter()
-                .zip(splits)
-                .filter(|(_, n)| **n > 0)
-                .map(|(name, n)| (name.clone(), Value::from(*n)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let report = json!({
-        "estimator": estimator.name,
-        "class_name": estimator.class_name,
-        "class_path": estimator.class_path,
-        "params": params.to_json(estimator),
-        "training": training,
-        "validation": validated,
-        "rounds": rounds_json(&rounds),
-        "feature_importance": importance,
-        "features": vectorizer.feature_names.len(),
-        "target": target,
-        "datasets": datasets,
-    });
-    Ok(Trained {
-        fitted: Fitted {
-            vectorizer,
-            model,
-            pickup_dropoff,
-        },
-        report,
+    Ok(Prepared {
+        vectorizer,
+        x,
+        y,
+        validation,
+        target,
+        datasets,
+        pickup_dropoff,
     })
+}
+
+impl Prepared {
+    /// Fits the estimator named `name` with `params`; `on_round` hears of each boosting
+    /// round's validation RMSE (of the training rows when there are no validation rows).
+    pub fn train(
+        &self,
+        name: &str,
+        params: &Map<String, Value>,
+        on_round: &mut dyn FnMut(usize, f64),
+    ) -> Result<Trained, String> {
+        let estimator = estimator(name)?;
+        let params = estimator.params(params)?;
+        let (x, y) = (&self.x, &self.y);
+        let (valid_x, valid_y) = self.validation.as_ref().map_or((x, y), |(vx, vy)| (vx, vy));
+        let (model, rounds) = fit(estimator, &params, (x, y), (valid_x, valid_y), on_round);
+        let scores = |predicted: &[f64], actual: &[f64]| {
+            json!({"mse": mse(predicted, actual), "rmse": rmse(predicted, actual),
+                   "mae": mae(predicted, actual), "r2": r2(predicted, actual)})
+        };
+        let training = scores(&model.predict(x), y);
+        let validated = self
+            .validation
+            .as_ref()
+            .map(|(vx, vy)| scores(&model.predict(vx), vy));
+        let importance: Map<String, Value> = model
+            .splits()
+            .map(|splits| {
+                self.vectorizer
+                    .feature_names
+                    .iter()
+                    .zip(splits)
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(name, n)| (name.clone(), Value::from(*n)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let report = json!({
+            "estimator": estimator.name,
+            "class_name": estimator.class_name,
+            "class_path": estimator.class_path,
+            "params": params.to_json(estimator),
+            "training": training,
+            "validation": validated,
+            "rounds": rounds_json(&rounds),
+            "feature_importance": importance,
+            "features": self.vectorizer.feature_names.len(),
+            "target": self.target,
+            "datasets": self.datasets,
+        });
+        Ok(Trained {
+            fitted: Fitted {
+                vectorizer: self.vectorizer.clone(),
+                model,
+                pickup_dropoff: self.pickup_dropoff,
+            },
+            report,
+        })
+    }
 }
 
 fn rounds_json(rounds: &Rounds) -> Value {
