@@ -3,7 +3,8 @@
 //!
 //! It answers messages, each a JSON string with an `id` the answers carry back:
 //! - `{id, op: "fit", estimator, params, data}` (data `{kind: "synthetic-taxi", rows, seed}` or
-//!   `{kind: "rows", train, validation, target, categorical, numerical}`): a
+//!   `{kind: "rows" | "csv", train, validation, target, categorical, numerical}`, CSV as text
+//!   with `train_name` and `validation_name`): a
 //!   `{id, op: "round", round, rmse}` per boosting round, then `{id, op: "fitted", model,
 //!   report}` (`model` is the number to predict with) or `{id, op: "error", message}`;
 //! - `{id, op: "predict", model, rows}`: `{id, op: "predicted", predictions}`;
@@ -25,7 +26,9 @@ mod worker {
     use std::collections::HashMap;
     use std::rc::Rc;
 
+    use labbook::ml::csv;
     use labbook::ml::features::FeatureSpec;
+    use labbook::ml::table::Table;
     use labbook::ml::trainer::{check, prepare, table_from_rows, Data, Fitted, Prepared};
     use serde_json::{json, Value};
     use wasm_bindgen::prelude::*;
@@ -133,12 +136,24 @@ mod worker {
                 rows: value["rows"].as_u64().unwrap_or(20_000) as usize,
                 seed: value["seed"].as_u64().unwrap_or(1),
             }),
-            Some("rows") => {
-                let rows = |key: &str| value[key].as_array().map(|r| table_from_rows(r));
+            Some(kind @ ("rows" | "csv")) => {
+                // Rows as objects, or the text of a CSV file named `train_name` (and
+                // `validation_name`).
+                let table = |key: &str| -> Option<Result<Table, String>> {
+                    if kind == "csv" {
+                        let text = value[key].as_str()?;
+                        let name = value[format!("{key}_name")]
+                            .as_str()
+                            .unwrap_or("the CSV file");
+                        Some(csv::read(name, text))
+                    } else {
+                        value[key].as_array().map(|r| table_from_rows(r))
+                    }
+                };
                 Ok(Data::Tables {
-                    train: rows("train")
+                    train: table("train")
                         .unwrap_or_else(|| Err("there are no training rows".to_owned()))?,
-                    validation: rows("validation").transpose()?,
+                    validation: table("validation").transpose()?,
                     target: value["target"].as_str().unwrap_or_default().to_owned(),
                     features: FeatureSpec {
                         categorical: names("categorical"),
@@ -146,7 +161,10 @@ mod worker {
                     },
                 })
             }
-            _ => Err("data must be \"synthetic-taxi\" or {rows, target, ...}".to_owned()),
+            _ => Err(
+                "data must be \"synthetic-taxi\", {rows, target, ...} or {csv, target, ...}"
+                    .to_owned(),
+            ),
         }
     }
 }

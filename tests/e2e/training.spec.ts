@@ -146,3 +146,45 @@ test('a hyperopt search of the boosted trees autologs each trial under the searc
     expect(history.metrics[19].value).toBe(trial.loss);
   }
 });
+
+test('a CSV file of the reader\'s own trains in the worker, and a broken one is refused naming the file and line', async ({ page }) => {
+  const app = new Labbook(page);
+  await app.open();
+  const trained = await page.evaluate(async () => {
+    const { ml } = (window as any).labbook;
+    // Minutes are 2 + 3 per mile, plus 4 from zone B.
+    const lines = ['zone,distance,minutes'];
+    for (let i = 0; i < 40; i++) lines.push(`${i % 2 ? 'B' : 'A'},${i / 4},${2 + (3 * i) / 4 + (i % 2 ? 4 : 0)}`);
+    const file = new File([lines.join('\n') + '\n'], 'trips.csv', { type: 'text/csv' });
+    const model = await ml.fit({
+      estimator: 'linear_regression',
+      data: { csv: file, target: 'minutes', categorical: ['zone'], numerical: ['distance'] },
+    });
+    const predicted = await model.predict([{ zone: 'B', distance: 2 }, { zone: 'A', distance: 2 }]);
+    const refusals = [];
+    for (const [text, target] of [
+      ['', 'minutes'],
+      ['zone,distance,minutes\nA,1,5\nB,2\n', 'minutes'],
+      ['zone,distance,minutes\nA,1,slow\n', 'minutes'],
+      ['zone,distance,minutes\nA,1,5\n', 'duration'],
+    ]) {
+      try {
+        await ml.fit({ data: { csv: new File([text], 'trips.csv'), target, categorical: ['zone'], numerical: ['distance'] } });
+        refusals.push(null);
+      } catch (error: any) {
+        refusals.push(error.message);
+      }
+    }
+    return { rmse: model.training.rmse, datasets: model.datasets, predicted, refusals };
+  });
+  expect(trained.rmse).toBeLessThan(1e-6);
+  expect(trained.predicted[0]).toBeCloseTo(12, 6);
+  expect(trained.predicted[1]).toBeCloseTo(8, 6);
+  expect(trained.datasets[0].profile).toEqual({ num_rows: 40, num_elements: 120 });
+  expect(trained.refusals).toEqual([
+    'trips.csv is empty: it needs a header line naming the columns',
+    'trips.csv, line 3: 2 fields, but the header names 3 columns',
+    "the target 'minutes' must be numbers; row 1 has 'slow'",
+    "the training rows have no column 'duration'",
+  ]);
+});

@@ -17,7 +17,7 @@ use js_sys::{Function, Object, Promise, Reflect};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{MessageEvent, Worker};
 
 use super::{error_to_js, invalid, json_of};
@@ -177,17 +177,44 @@ fn data_of(value: &Value) -> Result<Value, JsValue> {
         Value::Null => Ok(json!({"kind": "synthetic-taxi"})),
         Value::String(name) if name == "synthetic-taxi" => Ok(json!({"kind": "synthetic-taxi"})),
         Value::Object(map) if map.get("kind").and_then(Value::as_str) == Some("synthetic-taxi") => Ok(value.clone()),
-        Value::Object(map) if map.contains_key("rows") => {
-            let mut data = json!({"kind": "rows", "train": map["rows"], "target": map.get("target")});
+        Value::Object(map) if map.contains_key("rows") || map.contains_key("csv") => {
+            let kind = if map.contains_key("csv") { "csv" } else { "rows" };
+            let mut data = json!({"kind": kind, "train": map.get(kind), "target": map.get("target")});
             for key in ["validation", "categorical", "numerical"] {
                 data[key] = map.get(key).cloned().unwrap_or(Value::Null);
             }
+            data["train_name"] = map.get("name").cloned().unwrap_or(Value::Null);
+            data["validation_name"] = map.get("validation_name").cloned().unwrap_or(Value::Null);
             Ok(data)
         }
         _ => Err(invalid(
-            "data must be \"synthetic-taxi\", {kind: \"synthetic-taxi\", rows, seed} or {rows, target, categorical, numerical, validation}",
+            "data must be \"synthetic-taxi\", {kind: \"synthetic-taxi\", rows, seed}, {rows, target, categorical, numerical, validation} or {csv, name, target, categorical, numerical, validation, validation_name}",
         )),
     }
+}
+
+/// The CSV files given as `Blob`s or `File`s in `data.csv` and `data.validation`: each
+/// one's key, the key of its name, its text, and a `File`'s name.
+async fn files_of(
+    options: &JsValue,
+) -> Result<Vec<(&'static str, &'static str, String, Option<String>)>, JsValue> {
+    let data = Reflect::get(options, &"data".into())?;
+    let mut files = Vec::new();
+    if !data.is_object() {
+        return Ok(files);
+    }
+    for (key, name_key) in [("csv", "name"), ("validation", "validation_name")] {
+        let value = Reflect::get(&data, &key.into())?;
+        if let Some(blob) = value.dyn_ref::<web_sys::Blob>() {
+            let text = JsFuture::from(blob.text())
+                .await?
+                .as_string()
+                .unwrap_or_default();
+            let name = value.dyn_ref::<web_sys::File>().map(web_sys::File::name);
+            files.push((key, name_key, text, name));
+        }
+    }
+    Ok(files)
 }
 
 /// Installs `window.labbook.ml`.
@@ -204,7 +231,15 @@ pub fn install<S: Store + 'static>(
             let on_round = Reflect::get(&options, &"on_round".into())?
                 .dyn_into::<Function>()
                 .ok();
-            let options = json_of(&options)?;
+            let files = files_of(&options).await?;
+            let mut options = json_of(&options)?;
+            for (key, name_key, text, name) in files {
+                let data = &mut options["data"];
+                data[key] = Value::String(text);
+                if data.get(name_key).is_none_or(Value::is_null) {
+                    data[name_key] = name.map_or(Value::Null, Value::String);
+                }
+            }
             let request = json!({
                 "op": "fit",
                 "estimator": options.get("estimator").and_then(Value::as_str).unwrap_or("linear_regression"),
