@@ -9,6 +9,8 @@
 //!   report}` (`model` is the number to predict with) or `{id, op: "error", message}`;
 //! - `{id, op: "predict", model, rows}`: `{id, op: "predicted", predictions}`;
 //! - `{id, op: "drop", model}`: forgets the model.
+//!
+//! It keeps the 16 latest models (`KEPT_MODELS`) and the data it last prepared.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -34,6 +36,9 @@ mod worker {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+    /// The most models kept: a search fits one a trial, and a forest can take tens of MB.
+    const KEPT_MODELS: u32 = 16;
 
     thread_local! {
         static MODELS: RefCell<(u32, HashMap<u32, Fitted>)> = RefCell::new((0, HashMap::new()));
@@ -94,6 +99,7 @@ mod worker {
                 let model = MODELS.with_borrow_mut(|(next, models)| {
                     *next += 1;
                     models.insert(*next, trained.fitted);
+                    models.retain(|id, _| *id + KEPT_MODELS > *next);
                     *next
                 });
                 Ok(json!({"op": "fitted", "model": model, "report": trained.report}))
@@ -104,10 +110,9 @@ mod worker {
                 let model = request["model"].as_u64().unwrap_or(0) as u32;
                 let predictions = MODELS.with_borrow(|(_, models)| match models.get(&model) {
                     Some(fitted) => fitted.predict(&rows),
-                    None => Err(
-                        "the model is gone: the trainer was stopped or the model dropped"
-                            .to_owned(),
-                    ),
+                    None => Err(format!(
+                        "the model is gone: it was dropped, or {KEPT_MODELS} later fits took its place"
+                    )),
                 })?;
                 Ok(json!({"op": "predicted", "predictions": predictions}))
             }

@@ -24,6 +24,8 @@ test('a fit in the trainer worker is autologged as MLflow logs it, and the model
       { PULocationID: 43, DOLocationID: 151, trip_distance: 1.8 },
       { PULocationID: 43, DOLocationID: 151, trip_distance: 9.5 },
     ]);
+    await model.drop();
+    const gone = await model.predict([{ PULocationID: 43, DOLocationID: 151, trip_distance: 1.8 }]).catch((e: any) => e.message);
     const refusals = [];
     for (const options of [
       { estimator: 'svm', data: 'synthetic-taxi' },
@@ -48,7 +50,7 @@ test('a fit in the trainer worker is autologged as MLflow logs it, and the model
       same.push([fitted.validation.rmse, fitted.training.r2]);
     }
     const quiet = await ml.fit({ estimator: 'ridge', data: { rows: [{ x: 1, y: 2 }, { x: 2, y: 4.5 }, { x: 3, y: 5.5 }], target: 'y', numerical: ['x'] } });
-    return { estimators, experiment_id: experiment.experiment_id, model, rounds, predictions, refusals, quiet, same };
+    return { estimators, experiment_id: experiment.experiment_id, model, rounds, predictions, gone, refusals, quiet, same };
   });
   expect(trained.estimators.map((e: any) => e.name)).toEqual([
     'linear_regression', 'ridge', 'lasso', 'elastic_net', 'decision_tree', 'random_forest', 'gradient_boosting',
@@ -61,6 +63,7 @@ test('a fit in the trainer worker is autologged as MLflow logs it, and the model
   expect(trained.rounds).toEqual([...trained.rounds.keys()]);
   expect(model.validation.rmse).toBeLessThan(15);
   expect(trained.predictions[1]).toBeGreaterThan(trained.predictions[0]);
+  expect(trained.gone).toBe('the model is gone: it was dropped, or 16 later fits took its place');
   expect(trained.refusals).toEqual([
     "unknown estimator 'svm' (one of linear_regression, ridge, lasso, elastic_net, decision_tree, random_forest, gradient_boosting)",
     "the target 'y' must be numbers; row 1 has 'slow'",

@@ -3,7 +3,8 @@
 //!
 //! `fit({estimator, params, data, on_round})` fits in the worker and resolves with the
 //! trainer's report (params, training and validation scores, rounds, feature importance)
-//! and `predict(rows)`; with autologging on (`labbook.mlflow.autolog()`), the fit is logged
+//! and `predict(rows)` (`drop()` frees the model; the worker keeps the 16 latest); with
+//! autologging on (`labbook.mlflow.autolog()`), the fit is logged
 //! to the active run or to a run of its own, whose id the answer carries as `run_id`.
 //! `estimators()` lists the estimators with their params and defaults; `stop()` ends every
 //! fit under way (they reject with an `AbortError`) and forgets the models.
@@ -256,6 +257,7 @@ pub fn install<S: Store + 'static>(
             let handle = to_js(report);
             Reflect::set(&handle, &"run_id".into(), &to_js(&json!(run_id)))?;
             let (model, generation) = (answer["model"].clone(), trainer.generation.get());
+            let drop_trainer = Rc::clone(&trainer);
             let predict = Closure::<dyn Fn(JsValue) -> Promise>::new(move |rows: JsValue| {
                 let (trainer, model) = (Rc::clone(&trainer), model.clone());
                 future_to_promise(async move {
@@ -272,6 +274,19 @@ pub fn install<S: Store + 'static>(
                 })
             });
             Reflect::set(&handle, &"predict".into(), &predict.into_js_value())?;
+            let (trainer, model) = (Rc::clone(&drop_trainer), answer["model"].clone());
+            let drop = Closure::<dyn Fn() -> Promise>::new(move || {
+                let (trainer, model) = (Rc::clone(&trainer), model.clone());
+                future_to_promise(async move {
+                    if trainer.generation.get() == generation && trainer.worker.borrow().is_some() {
+                        trainer
+                            .ask(json!({"op": "drop", "model": model}), None)
+                            .await?;
+                    }
+                    Ok(JsValue::UNDEFINED)
+                })
+            });
+            Reflect::set(&handle, &"drop".into(), &drop.into_js_value())?;
             Ok(handle)
         })
     });
