@@ -15,6 +15,7 @@ use labbook::codec::file_store::{parse_metric_file, FileStore};
 use labbook::codec::sqlite::SqliteStore;
 use labbook::codec::yaml::Meta;
 use labbook::codec::{bundle, export_import, markdown, mlmodel, parse_json, rest_import};
+use labbook::ml::table::Table;
 use labbook::search::{decode_page_token, parse_order_by, Filter, Target};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -133,6 +134,14 @@ proptest! {
         }
         if let Err(e) = mlmodel::parse("model/MLmodel", &text) {
             names(&e.message, "model/MLmodel")?;
+        }
+    }
+
+    #[test]
+    fn csv_files_made_up_are_read_or_refused(text in "[a-c,\"\\r\\n0-9. ]{0,80}") {
+        match Table::from_csv("trips.csv", &text) {
+            Ok(table) => prop_assert!(table.rows() > 0 && !table.columns.is_empty()),
+            Err(e) => names(&e, "trips.csv")?,
         }
     }
 

@@ -20,12 +20,12 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("domain", &[]),
     ("clock", &[]),
     ("heap", &[]),
-    ("ml", &[]),
     ("json", &["domain"]),
     ("search", &["domain", "json", "clock"]),
     ("chart", &["domain"]),
     ("codec", &["domain", "search", "json", "clock"]),
     ("store", &["domain", "search", "json", "clock"]),
+    ("ml", &["domain", "search", "codec", "json", "clock"]),
     (
         "api",
         &["domain", "search", "codec", "store", "json", "clock"],

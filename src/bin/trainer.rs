@@ -28,7 +28,6 @@ mod worker {
     use std::collections::HashMap;
     use std::rc::Rc;
 
-    use labbook::ml::csv;
     use labbook::ml::features::FeatureSpec;
     use labbook::ml::table::Table;
     use labbook::ml::trainer::{check, prepare, table_from_rows, Data, Fitted, Prepared};
@@ -150,7 +149,7 @@ mod worker {
                         let name = value[format!("{key}_name")]
                             .as_str()
                             .unwrap_or("the CSV file");
-                        Some(csv::read(name, text))
+                        Some(Table::from_csv(name, text))
                     } else {
                         value[key].as_array().map(|r| table_from_rows(r))
                     }

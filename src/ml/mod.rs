@@ -7,7 +7,6 @@
 //! the same answers natively and in the browser for the same seed. Tracking a search as
 //! runs is `tracking::hyperopt`'s.
 
-pub mod csv;
 pub mod estimators;
 pub mod features;
 pub mod hyperopt;

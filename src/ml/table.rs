@@ -1,5 +1,7 @@
 //! A table of named columns, numbers or text: what a data set is before it becomes features.
 
+use crate::codec::csv::{self, CsvWriter, Records};
+
 /// One column's values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Column {
@@ -51,27 +53,39 @@ impl Table {
         }
     }
 
-    /// The table as CSV (a header, then a line per row; text with a comma or a quote is
-    /// quoted).
+    /// The table as CSV: a header, then a line per row.
     pub fn to_csv(&self) -> String {
-        let mut out = String::new();
-        let line = |out: &mut String, cells: &mut dyn Iterator<Item = String>| {
-            let cells: Vec<String> = cells.map(|c| csv_cell(&c)).collect();
-            out.push_str(&cells.join(","));
-            out.push('\n');
-        };
-        line(&mut out, &mut self.columns.iter().map(|(n, _)| n.clone()));
+        let mut writer = CsvWriter::new();
+        writer.row(self.columns.iter().map(|(name, _)| name.as_str()));
         for row in 0..self.rows() {
-            line(&mut out, &mut self.columns.iter().map(|(_, c)| c.text(row)));
+            writer.row(self.columns.iter().map(|(_, column)| column.text(row)));
         }
-        out
+        writer.finish()
     }
-}
 
-fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
+    /// A CSV file (`text`, named `name` in errors) as a table: a column whose every field
+    /// is a number (or empty, read as a missing number) is numbers; any other is text.
+    pub fn from_csv(name: &str, text: &str) -> Result<Table, String> {
+        let Records { header, rows } = csv::read(name, text)?;
+        let columns = header
+            .into_iter()
+            .enumerate()
+            .map(|(c, name)| {
+                let values: Vec<String> = rows.iter().map(|row| row[c].clone()).collect();
+                let numbers: Option<Vec<f64>> = values
+                    .iter()
+                    .map(|v| match v.trim() {
+                        "" => Some(f64::NAN),
+                        text => text.parse::<f64>().ok(),
+                    })
+                    .collect();
+                let column = match numbers {
+                    Some(numbers) if numbers.iter().any(|n| !n.is_nan()) => Column::Number(numbers),
+                    _ => Column::Text(values),
+                };
+                (name, column)
+            })
+            .collect();
+        Ok(Table { columns })
     }
 }
