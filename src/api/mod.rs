@@ -194,11 +194,9 @@ pub async fn handle<S: Store>(
                     .filter_map(|k| args.raw(k).map(|v| (k.to_string(), v.clone())))
                     .collect(),
             ))?;
-            let batch = LogBatch {
-                metrics: vec![metric],
-                ..LogBatch::default()
-            };
-            tracker.log_batch(&run_id(&args)?, batch).await?;
+            tracker
+                .log_batch(&run_id(&args)?, LogBatch::of_metrics(vec![metric]))
+                .await?;
             Ok(empty())
         }
         "mlflow/runs/log-parameter" => {

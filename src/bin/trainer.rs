@@ -41,8 +41,9 @@ mod worker {
 
     thread_local! {
         static MODELS: RefCell<(u32, HashMap<u32, Fitted>)> = RefCell::new((0, HashMap::new()));
-        /// The last data prepared: the trials of a search fit the same data one after another.
-        static PREPARED: RefCell<Option<(Data, Rc<Prepared>)>> = const { RefCell::new(None) };
+        /// The data last prepared, by the request's `data`: a search's trials fit the same data
+        /// one after another.
+        static PREPARED: RefCell<Option<(Value, Rc<Prepared>)>> = const { RefCell::new(None) };
     }
 
     pub fn start() {
@@ -77,20 +78,22 @@ mod worker {
     fn answer(request: &Value, on_round: &mut dyn FnMut(usize, f64)) -> Result<Value, String> {
         match request["op"].as_str() {
             Some("fit") => {
-                let data = data(&request["data"])?;
                 let params = request["params"].as_object().cloned().unwrap_or_default();
                 let estimator = request["estimator"].as_str().unwrap_or_default();
-                let prepared = match PREPARED.with_borrow(|p| {
+                // The same data as the last fit's (as the request gives it) is not read,
+                // made or vectorized again.
+                let cached = PREPARED.with_borrow(|p| {
                     p.as_ref()
-                        .filter(|(d, _)| *d == data)
+                        .filter(|(given, _)| *given == request["data"])
                         .map(|(_, p)| Rc::clone(p))
-                }) {
+                });
+                let prepared = match cached {
                     Some(prepared) => prepared,
                     None => {
                         // Refuse a wrong estimator or params before making the data.
                         check(estimator, &params)?;
-                        let prepared = Rc::new(prepare(&data)?);
-                        PREPARED.set(Some((data, Rc::clone(&prepared))));
+                        let prepared = Rc::new(prepare(&data(&request["data"])?)?);
+                        PREPARED.set(Some((request["data"].clone(), Rc::clone(&prepared))));
                         prepared
                     }
                 };

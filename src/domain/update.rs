@@ -18,6 +18,16 @@ pub struct LogBatch {
     pub tags: Vec<Tag>,
 }
 
+impl LogBatch {
+    /// A batch of metric points alone.
+    pub fn of_metrics(metrics: Vec<Metric>) -> LogBatch {
+        LogBatch {
+            metrics,
+            ..LogBatch::default()
+        }
+    }
+}
+
 /// Refuses to change a deleted run, as MLflow does.
 pub fn ensure_active(run: &Run) -> Result<(), DomainError> {
     if run.info.lifecycle_stage == LifecycleStage::Active {

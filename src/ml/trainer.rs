@@ -35,12 +35,14 @@ pub struct Fitted {
 
 impl Fitted {
     pub fn predict(&self, rows: &Table) -> Result<Vec<f64>, String> {
+        let with_zones;
         let rows = if self.pickup_dropoff && rows.column("PU_DO").is_none() {
-            with_pickup_dropoff(rows).map_err(|e| e.0)?
+            with_zones = with_pickup_dropoff(rows).map_err(|e| e.0)?;
+            &with_zones
         } else {
-            rows.clone()
+            rows
         };
-        let x = self.vectorizer.transform(&rows).map_err(|e| e.0)?;
+        let x = self.vectorizer.transform(rows).map_err(|e| e.0)?;
         Ok(self.model.predict(&x))
     }
 }

@@ -18,12 +18,12 @@ pub const AUTOLOGGING_TAG: &str = "mlflow.autologging";
 
 /// Logs a fit's report to the active run, or to a run started for it and ended after.
 pub async fn log_fit<S: Store>(fluent: &Fluent<S>, report: &Value) -> Result<String, DomainError> {
-    if fluent.active_run().is_some() {
-        log_report(fluent, report).await?;
-        return Ok(fluent.active_run().unwrap_or_default());
+    if let Some(run_id) = fluent.active_run() {
+        log_report(fluent, &run_id, report).await?;
+        return Ok(run_id);
     }
     let run_id = fluent.start_run(StartRun::default()).await?.info.run_id;
-    let logged = log_report(fluent, report).await;
+    let logged = log_report(fluent, &run_id, report).await;
     let status = if logged.is_ok() {
         RunStatus::Finished
     } else {
@@ -33,7 +33,12 @@ pub async fn log_fit<S: Store>(fluent: &Fluent<S>, report: &Value) -> Result<Str
     logged.map(|()| run_id)
 }
 
-async fn log_report<S: Store>(fluent: &Fluent<S>, report: &Value) -> Result<(), DomainError> {
+/// Logs the report to `run_id`, the active run.
+async fn log_report<S: Store>(
+    fluent: &Fluent<S>,
+    run_id: &str,
+    report: &Value,
+) -> Result<(), DomainError> {
     let text = |key: &str| report[key].as_str().unwrap_or_default().to_owned();
     let flavor = if text("class_path").starts_with("xgboost") {
         "xgboost"
@@ -94,11 +99,10 @@ async fn log_report<S: Store>(fluent: &Fluent<S>, report: &Value) -> Result<(), 
         Tag::new("estimator_class", text("class_path")),
         Tag::new(AUTOLOGGING_TAG, flavor),
     ];
-    let run_id = fluent.active_run().unwrap_or_default();
     fluent
         .tracker()
         .log_batch(
-            &run_id,
+            run_id,
             LogBatch {
                 metrics,
                 params,

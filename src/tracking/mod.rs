@@ -234,10 +234,9 @@ impl<S: Store> Fluent<S> {
         timestamp: Option<i64>,
     ) -> Result<(), DomainError> {
         let timestamp = timestamp.unwrap_or_else(now_ms);
-        self.log(LogBatch {
-            metrics: vec![point(key, value, step, timestamp)],
-            ..LogBatch::default()
-        })
+        self.log(LogBatch::of_metrics(vec![point(
+            key, value, step, timestamp,
+        )]))
         .await
     }
 
@@ -248,13 +247,12 @@ impl<S: Store> Fluent<S> {
         step: Option<i64>,
     ) -> Result<(), DomainError> {
         let timestamp = now_ms();
-        self.log(LogBatch {
-            metrics: metrics
+        self.log(LogBatch::of_metrics(
+            metrics
                 .iter()
                 .map(|(k, v)| point(k, *v, step, timestamp))
                 .collect(),
-            ..LogBatch::default()
-        })
+        ))
         .await
     }
 

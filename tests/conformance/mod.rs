@@ -250,13 +250,7 @@ pub async fn deleted_runs_refuse_writes<S: Store>(store: S) {
     let run_id = new_run(&tracker, &id, "r").await;
     tracker.delete_run(&run_id).await.unwrap();
     let refused = tracker
-        .log_batch(
-            &run_id,
-            LogBatch {
-                metrics: vec![metric("m", 1.0, 1, 0)],
-                ..LogBatch::default()
-            },
-        )
+        .log_batch(&run_id, LogBatch::of_metrics(vec![metric("m", 1.0, 1, 0)]))
         .await
         .unwrap_err();
     assert!(refused.message.contains("must be in the 'active' state"));
@@ -266,13 +260,7 @@ pub async fn deleted_runs_refuse_writes<S: Store>(store: S) {
         .is_err());
     tracker.restore_run(&run_id).await.unwrap();
     tracker
-        .log_batch(
-            &run_id,
-            LogBatch {
-                metrics: vec![metric("m", 1.0, 1, 0)],
-                ..LogBatch::default()
-            },
-        )
+        .log_batch(&run_id, LogBatch::of_metrics(vec![metric("m", 1.0, 1, 0)]))
         .await
         .unwrap();
 }
@@ -280,15 +268,7 @@ pub async fn deleted_runs_refuse_writes<S: Store>(store: S) {
 pub async fn latest_metric_follows_mlflow<S: Store>(store: S) {
     let (tracker, id) = tracker_with_experiment(store).await;
     let run_id = new_run(&tracker, &id, "r").await;
-    let log = |points: Vec<Metric>| {
-        tracker.log_batch(
-            &run_id,
-            LogBatch {
-                metrics: points,
-                ..LogBatch::default()
-            },
-        )
-    };
+    let log = |points: Vec<Metric>| tracker.log_batch(&run_id, LogBatch::of_metrics(points));
     log(vec![metric("acc", 0.9, 100, 5)]).await.unwrap();
     // An older step does not replace the latest, even if logged later.
     log(vec![metric("acc", 0.1, 200, 4)]).await.unwrap();
@@ -341,13 +321,7 @@ pub async fn points_logged_a_few_at_a_time_read_back_from_anywhere<S: Store>(sto
             .map(|s| metric("loss", s as f64 * 0.5, 1_000 + s, s))
             .collect();
         tracker
-            .log_batch(
-                &run_id,
-                LogBatch {
-                    metrics: batch,
-                    ..LogBatch::default()
-                },
-            )
+            .log_batch(&run_id, LogBatch::of_metrics(batch))
             .await
             .unwrap();
         logged = end;
@@ -389,13 +363,7 @@ pub async fn long_histories_keep_every_point<S: Store>(store: S) {
             .collect();
         let logged = batch.len() as i64 / 2;
         tracker
-            .log_batch(
-                &run_id,
-                LogBatch {
-                    metrics: batch,
-                    ..LogBatch::default()
-                },
-            )
+            .log_batch(&run_id, LogBatch::of_metrics(batch))
             .await
             .unwrap();
         step += logged;
